@@ -1,0 +1,161 @@
+// Package testimage builds the small images the integration tests and the
+// demo run, through the Engine API: no registry is reachable, so each image
+// is a tar of a root filesystem (Debian's static busybox and hardrun's own
+// static binary) imported with Dockerfile-style changes.
+package testimage
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/moby/moby/client"
+)
+
+// Image is one image to build.
+type Image struct {
+	Ref     string   // hardrun-test/root:latest
+	Changes []string // USER 1234, VOLUME /data, WORKDIR /work, HEALTHCHECK ...
+	Bare    bool     // nothing but the directories: for the probe's scratch test
+}
+
+// Images are the test images every integration run builds.
+func Images() []Image {
+	return []Image{
+		{Ref: "hardrun-test/root:latest", Changes: []string{`CMD ["sh"]`}},
+		{Ref: "hardrun-test/user:latest", Changes: []string{"USER 1234", `CMD ["sh"]`}},
+		{Ref: "hardrun-test/volume:latest", Changes: []string{"VOLUME /data", "WORKDIR /work", `CMD ["sh"]`}},
+		{Ref: "hardrun-test/health:latest", Changes: []string{`HEALTHCHECK --interval=5s --timeout=2s CMD ["true"]`, `CMD ["sh"]`}},
+		{Ref: "hardrun-test/scratch:latest", Bare: true},
+	}
+}
+
+// Options say where the parts of the root filesystem come from.
+type Options struct {
+	Busybox string // static busybox, default /bin/busybox
+	Hardrun string // static hardrun binary, copied to /usr/local/bin/hardrun
+}
+
+// Build builds imgs through the engine c.
+func Build(ctx context.Context, c *client.Client, o Options, imgs []Image) error {
+	if o.Busybox == "" {
+		o.Busybox = "/bin/busybox"
+	}
+	full, err := rootfs(o, false)
+	if err != nil {
+		return err
+	}
+	bare, err := rootfs(o, true)
+	if err != nil {
+		return err
+	}
+	for _, img := range imgs {
+		src := full
+		if img.Bare {
+			src = bare
+		}
+		if err := importImage(ctx, c, img, src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func importImage(ctx context.Context, c *client.Client, img Image, tarball []byte) error {
+	res, err := c.ImageImport(ctx,
+		client.ImageImportSource{Source: bytes.NewReader(tarball), SourceName: "-"},
+		img.Ref, client.ImageImportOptions{Changes: img.Changes, Message: "hardrun test image"})
+	if err != nil {
+		return fmt.Errorf("import %s: %w", img.Ref, err)
+	}
+	defer res.Close()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(res); err != nil {
+		return fmt.Errorf("import %s: %w", img.Ref, err)
+	}
+	if strings.Contains(buf.String(), `"error"`) {
+		return fmt.Errorf("import %s: %s", img.Ref, buf.String())
+	}
+	return nil
+}
+
+// rootfs makes the tar: busybox with its applets linked, hardrun, the
+// directories a shell expects, and passwd/group naming root and 1234.
+func rootfs(o Options, bare bool) ([]byte, error) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	now := time.Unix(0, 0)
+	dir := func(name string, mode int64) error {
+		return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: mode, ModTime: now})
+	}
+	file := func(name string, mode int64, data []byte) error {
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: mode, Size: int64(len(data)), ModTime: now}); err != nil {
+			return err
+		}
+		_, err := tw.Write(data)
+		return err
+	}
+	dirs := []string{"bin", "etc", "tmp", "data", "work", "usr", "usr/local", "usr/local/bin", "proc", "sys", "dev", "run", "var", "root", "home"}
+	if bare {
+		dirs = []string{"proc", "sys", "dev", "etc", "probe"}
+	}
+	for _, d := range dirs {
+		mode := int64(0o755)
+		if d == "tmp" {
+			mode = 0o1777
+		}
+		if err := dir(d, mode); err != nil {
+			return nil, err
+		}
+	}
+	if !bare {
+		if err := addBinaries(o, file, tw, now); err != nil {
+			return nil, err
+		}
+		if err := file("etc/passwd", 0o644, []byte("root:x:0:0:root:/root:/bin/sh\nuser:x:1234:1234:user:/home:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n")); err != nil {
+			return nil, err
+		}
+		if err := file("etc/group", 0o644, []byte("root:x:0:\nuser:x:1234:\nnogroup:x:65534:\n")); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func addBinaries(o Options, file func(string, int64, []byte) error, tw *tar.Writer, now time.Time) error {
+	bb, err := os.ReadFile(o.Busybox)
+	if err != nil {
+		return fmt.Errorf("read busybox (apt-get install busybox-static): %w", err)
+	}
+	if err := file("bin/busybox", 0o755, bb); err != nil {
+		return err
+	}
+	out, err := exec.Command(o.Busybox, "--list").Output()
+	if err != nil {
+		return fmt.Errorf("list busybox applets: %w", err)
+	}
+	for _, applet := range strings.Fields(string(out)) {
+		if applet == "busybox" || strings.Contains(applet, "/") {
+			continue
+		}
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: "bin/" + applet, Linkname: "busybox", Mode: 0o777, ModTime: now}); err != nil {
+			return err
+		}
+	}
+	if o.Hardrun == "" {
+		return nil
+	}
+	hr, err := os.ReadFile(o.Hardrun)
+	if err != nil {
+		return fmt.Errorf("read hardrun binary: %w", err)
+	}
+	return file("usr/local/bin/hardrun", 0o755, hr)
+}

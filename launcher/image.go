@@ -1,0 +1,77 @@
+package launcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/distribution/reference"
+	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/client/pkg/jsonmessage"
+)
+
+// Pull policies, as docker's --pull takes them.
+const (
+	PullMissing = "missing"
+	PullAlways  = "always"
+	PullNever   = "never"
+)
+
+// ensureImage returns the image l.Request names, pulling it as docker does:
+// --pull always pulls first, missing pulls when the engine lacks it, never
+// fails with the engine's "No such image".
+func ensureImage(ctx context.Context, e Engine, l *Launch, tio IO) (image.InspectResponse, error) {
+	ref := l.Request.Config.Image
+	if l.Pull == PullAlways {
+		if err := pull(ctx, e, l, ref, tio); err != nil {
+			return image.InspectResponse{}, err
+		}
+	}
+	img, err := e.ImageInspect(ctx, ref)
+	if err == nil || !errors.Is(err, ErrNoSuchObject) || l.Pull == PullAlways {
+		return img, err
+	}
+	if l.Pull == PullNever {
+		return img, fmt.Errorf("Error response from daemon: No such image: %s", familiar(ref))
+	}
+	fmt.Fprintf(tio.Err, "Unable to find image '%s' locally\n", familiar(ref))
+	if err := pull(ctx, e, l, ref, tio); err != nil {
+		return img, err
+	}
+	return e.ImageInspect(ctx, ref)
+}
+
+// pull pulls ref, showing docker's progress on stderr: bars on a terminal,
+// plain lines otherwise, nothing with -q.
+func pull(ctx context.Context, e Engine, l *Launch, ref string, tio IO) error {
+	named, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return fmt.Errorf("invalid reference format: %w", err)
+	}
+	named = reference.TagNameOnly(named)
+	opts := PullOptions{Platform: l.Platform}
+	if l.RegistryAuth != nil {
+		opts.RegistryAuth = l.RegistryAuth(reference.Domain(named))
+	}
+	body, err := e.ImagePull(ctx, named.String(), opts)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	out := tio.Err
+	if l.Quiet {
+		out = io.Discard
+	}
+	isTerm := tio.ErrTTY && !l.Quiet
+	return jsonmessage.DisplayJSONMessagesStream(body, out, tio.ErrFd, isTerm, nil)
+}
+
+// familiar is docker's short spelling of a reference: busybox:latest.
+func familiar(ref string) string {
+	named, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return ref
+	}
+	return reference.FamiliarString(reference.TagNameOnly(named))
+}

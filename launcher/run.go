@@ -1,0 +1,179 @@
+package launcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/moby/moby/api/types/container"
+)
+
+// Launch is one `hardrun run` or `hardrun create`: the translated request,
+// the plan's inputs, and what docker does around the create call.
+type Launch struct {
+	Request    Request
+	CreateOnly bool   // `create`: print the ID, start nothing
+	Detach     bool   // -d
+	SigProxy   bool   // --sig-proxy (default true)
+	DetachKeys string // --detach-keys; "" = ctrl-p,ctrl-q
+	CIDFile    string // --cidfile
+	Pull       string // missing | always | never
+	Quiet      bool   // -q: no pull progress
+	Platform   string // --platform, for the pull
+	// RegistryAuth returns the encoded credentials for a registry host
+	// (docker's config file and credential helpers), "" for none.
+	RegistryAuth func(registryHost string) string
+	// Plan turns the request and the image into a hardened plan (the
+	// policy, with host facts bound by the caller).
+	Plan func(ctx context.Context, req Request, img ImageFacts) (*Plan, error)
+}
+
+// IO are the terminal streams of the hardrun process.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+	InFd     uintptr // file descriptor of In, for raw mode
+	OutFd    uintptr // file descriptor of Out, for the terminal size
+	ErrFd    uintptr // file descriptor of Err, for pull progress
+	InTTY    bool
+	OutTTY   bool
+	ErrTTY   bool
+	// Signals delivers the signals hardrun receives (nil: none are proxied).
+	Signals <-chan os.Signal
+}
+
+// StartError is a failed start of a created container; main maps its text
+// to docker's 126 (cannot invoke) and 127 (not found).
+type StartError struct{ Err error }
+
+func (e *StartError) Error() string { return e.Err.Error() }
+func (e *StartError) Unwrap() error { return e.Err }
+
+// MismatchError is what the engine recorded differing from the plan.
+type MismatchError struct{ Mismatches []Mismatch }
+
+func (e *MismatchError) Error() string {
+	parts := make([]string, len(e.Mismatches))
+	for i, m := range e.Mismatches {
+		parts[i] = fmt.Sprintf("%s: planned %s, engine recorded %s", m.Setting, m.Want, m.Got)
+	}
+	return "the engine did not apply the plan, container removed: " + strings.Join(parts, "; ")
+}
+
+// Run creates the container for l and, unless l.CreateOnly or l.Detach,
+// attaches to it, starts it, waits for it and returns its exit code.
+func Run(ctx context.Context, e Engine, l *Launch, tio IO) (int, error) {
+	img, err := ensureImage(ctx, e, l, tio)
+	if err != nil {
+		return 0, err
+	}
+	plan, err := l.Plan(ctx, l.Request, imageFacts(img.Config))
+	if err != nil {
+		return 0, err
+	}
+	id, err := createContainer(ctx, e, l, plan, tio)
+	if err != nil {
+		return 0, err
+	}
+	if l.CreateOnly {
+		fmt.Fprintln(tio.Out, id)
+		return 0, nil
+	}
+	if l.Detach {
+		if err := e.ContainerStart(ctx, id); err != nil {
+			removeQuietly(e, id)
+			return 0, &StartError{Err: err}
+		}
+		fmt.Fprintln(tio.Out, id)
+		return 0, nil
+	}
+	return attachAndRun(ctx, e, l, plan, id, tio)
+}
+
+// createContainer prepares what the plan needs, creates the container and
+// checks what the engine recorded. A container that fails the check is
+// removed before the error returns.
+func createContainer(ctx context.Context, e Engine, l *Launch, plan *Plan, tio IO) (string, error) {
+	if err := prepare(ctx, e, plan); err != nil {
+		return "", err
+	}
+	cid, err := newCIDFile(l.CIDFile)
+	if err != nil {
+		return "", err
+	}
+	id, warnings, err := e.ContainerCreate(ctx, &plan.Request)
+	if err != nil {
+		cid.abandon()
+		return "", err
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(tio.Err, "WARNING: %s\n", w)
+	}
+	if err := cid.write(id); err != nil {
+		removeQuietly(e, id)
+		return "", err
+	}
+	got, err := e.ContainerInspect(ctx, id)
+	if err != nil {
+		removeQuietly(e, id)
+		cid.abandon()
+		return "", fmt.Errorf("inspect created container: %w", err)
+	}
+	if mm := Check(plan, got); len(mm) > 0 {
+		removeQuietly(e, id)
+		cid.abandon()
+		return "", &MismatchError{Mismatches: mm}
+	}
+	return id, nil
+}
+
+// prepare makes what the plan relies on exist: the isolated network.
+func prepare(ctx context.Context, e Engine, plan *Plan) error {
+	if plan.EnsureNetwork == "" {
+		return nil
+	}
+	return ensureIsolatedNetwork(ctx, e, plan.EnsureNetwork)
+}
+
+// ensureIsolatedNetwork creates the user-defined bridge with inter-container
+// traffic off, unless it exists. A concurrent hardrun may create it first:
+// a failed create is fine when the network then exists.
+func ensureIsolatedNetwork(ctx context.Context, e Engine, name string) error {
+	if _, err := e.NetworkInspect(ctx, name); err == nil {
+		return nil
+	} else if !errors.Is(err, ErrNoSuchObject) {
+		return fmt.Errorf("inspect network %s: %w", name, err)
+	}
+	err := e.NetworkCreate(ctx, name, NetworkOptions{
+		Driver: "bridge",
+		// CIS Docker Benchmark 5.x / 2.1: no traffic between containers
+		// on this network unless they publish ports.
+		Options: map[string]string{"com.docker.network.bridge.enable_icc": "false"},
+		Labels:  map[string]string{"io.hardrun.network": "isolated"},
+	})
+	if err == nil {
+		return nil
+	}
+	if _, ierr := e.NetworkInspect(ctx, name); ierr == nil {
+		return nil
+	}
+	return fmt.Errorf("create network %s: %w", name, err)
+}
+
+// removeQuietly removes a container hardrun created and must not leave
+// behind; it uses its own context so a cancelled run still cleans up.
+func removeQuietly(e Engine, id string) {
+	_ = e.ContainerRemove(context.Background(), id, true)
+}
+
+// waitCondition is docker's: with --rm wait until the engine removed the
+// container, so hardrun does not return before --rm is done.
+func waitCondition(req *Request) container.WaitCondition {
+	if req.HostConfig != nil && req.HostConfig.AutoRemove {
+		return container.WaitConditionRemoved
+	}
+	return container.WaitConditionNextExit
+}
