@@ -156,11 +156,15 @@ func (m Max) NanoCPUs() int64 { return mustCPUs(m.CPUs) }
 // AllowRWGlobs returns volumes.allow_rw with the $PWD token expanded to cwd,
 // the caller's working directory: "$PWD/**" under cwd "/src/app" becomes
 // "/src/app/**". Pass cwd resolved the way bind sources are (absolute,
-// symlinks evaluated), so that the globs and the sources compare alike.
+// symlinks evaluated), so that the globs and the sources compare alike. If
+// cwd is not absolute, the $PWD entries are left out: they then permit
+// nothing rather than a relative pattern.
 func (p *Profile) AllowRWGlobs(cwd string) []string {
-	globs := make([]string, len(p.Volumes.AllowRW))
-	for i, g := range p.Volumes.AllowRW {
-		globs[i] = expandPWD(g, cwd)
+	globs := make([]string, 0, len(p.Volumes.AllowRW))
+	for _, g := range p.Volumes.AllowRW {
+		if e, ok := expandPWD(g, cwd); ok {
+			globs = append(globs, e)
+		}
 	}
 	return globs
 }
