@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/moby/moby/api/types/container"
+
+	"github.com/hardrun/hardrun/apparmor"
 )
 
 // Launch is one `hardrun run` or `hardrun create`: the translated request,
@@ -70,7 +72,7 @@ func Run(ctx context.Context, e Engine, l *Launch, tio IO) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	plan, err := l.Plan(ctx, l.Request, imageFacts(img.Config))
+	plan, err := l.Plan(ctx, l.Request, FactsOf(img.Config))
 	if err != nil {
 		return 0, err
 	}
@@ -130,8 +132,14 @@ func createContainer(ctx context.Context, e Engine, l *Launch, plan *Plan, tio I
 	return id, nil
 }
 
-// prepare makes what the plan relies on exist: the isolated network.
+// prepare makes what the plan relies on exist: the isolated network and
+// the generated AppArmor profile (loaded, or replaced when stale).
 func prepare(ctx context.Context, e Engine, plan *Plan) error {
+	if aa := plan.AppArmorProfile; aa != nil {
+		if err := apparmor.Load(ctx, apparmor.ExecRunner{}, aa.Text); err != nil {
+			return fmt.Errorf("load AppArmor profile %s: %w", aa.Name, err)
+		}
+	}
 	if plan.EnsureNetwork == "" {
 		return nil
 	}

@@ -2,6 +2,8 @@ package profiles
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -32,7 +34,7 @@ func nearest(word string, known []string, aliases map[string]string) string {
 	for _, k := range known {
 		try(k, k)
 	}
-	for _, a := range sortedKeys(aliases) {
+	for _, a := range slices.Sorted(maps.Keys(aliases)) {
 		try(a, aliases[a])
 	}
 	return best

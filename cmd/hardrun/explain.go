@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/hardrun/hardrun/launcher"
+)
+
+// explain shows what the profile would change and refuse, creating
+// nothing. It exits 125 when run would refuse the request, so
+// `hardrun explain ... && docker run ...` is safe in scripts.
+func (a *app) explain(ctx context.Context, line *runLine) error {
+	switch line.own.format {
+	case "text", "json", "docker":
+	default:
+		return fmt.Errorf("unknown --format %q: use text, json or docker", line.own.format)
+	}
+	p, err := a.loadProfile(line.own)
+	if err != nil {
+		return err
+	}
+	req, err := a.request(line.opts, "")
+	if err != nil {
+		return err
+	}
+	e, err := a.engine()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	img, err := e.ImageInspect(ctx, req.Config.Image)
+	if err != nil && !errors.Is(err, launcher.ErrNoSuchObject) {
+		return err
+	}
+	host, err := a.hostFacts(ctx, e, p)
+	if err != nil {
+		return err
+	}
+	plan, err := launcher.Evaluate(req, p, launcher.FactsOf(img.Config), host)
+	if plan == nil {
+		return err
+	}
+	if line.own.format == "docker" {
+		if ferr := a.writeSeccompFile(plan); ferr != nil {
+			return ferr
+		}
+	}
+	if werr := plan.WriteExplain(a.stdout, line.own.format); werr != nil {
+		return werr
+	}
+	if err != nil {
+		return &exitError{code: 125}
+	}
+	return nil
+}
+
+// writeSeccompFile puts the plan's seccomp JSON where the docker line of
+// `explain --format docker` names it: docker's --security-opt seccomp=
+// takes a file, the Engine API takes the JSON itself.
+func (a *app) writeSeccompFile(plan *launcher.Plan) error {
+	js := plan.SeccompJSON()
+	if js == "" {
+		return nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	dir = filepath.Join(dir, "hardrun", "seccomp")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f := filepath.Join(dir, launcher.ProfileLabelHash(plan.Profile)+".json")
+	if err := os.WriteFile(f, []byte(js), 0o644); err != nil {
+		return err
+	}
+	plan.SeccompFile = f
+	return nil
+}

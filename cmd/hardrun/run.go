@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/hardrun/hardrun/launcher"
+	"github.com/hardrun/hardrun/profiles"
+	"github.com/moby/term"
+	"github.com/spf13/pflag"
+	"github.com/urfave/cli/v3"
+)
+
+// hardrunFlags are hardrun's own flags, parsed with docker's run flags.
+type hardrunFlags struct {
+	profile     string
+	profileDirs []string
+	explain     bool
+	format      string
+}
+
+// runLine is one parsed run/create/explain/verify command line.
+type runLine struct {
+	verb string
+	opts *launcher.RunOptions
+	own  hardrunFlags
+}
+
+func (a *app) runCommand(verb, usage string) *cli.Command {
+	return &cli.Command{
+		Name:            verb,
+		Usage:           usage,
+		ArgsUsage:       "[--profile NAME|FILE] [DOCKER RUN FLAGS] IMAGE [COMMAND] [ARG...]",
+		SkipFlagParsing: true,
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			line, err := parseRunLine(verb, cmd.Args().Slice())
+			if err != nil {
+				return err
+			}
+			if line.opts.Help {
+				fmt.Fprintf(a.stdout, "Usage:  hardrun %s %s\n\n%s\n", verb, cmd.ArgsUsage, usage)
+				return nil
+			}
+			switch verb {
+			case "explain":
+				return a.explain(ctx, line)
+			case "verify":
+				return a.verify(ctx, line)
+			}
+			return a.launch(ctx, line)
+		},
+	}
+}
+
+// parseRunLine parses docker's run flags plus hardrun's own, stopping at
+// IMAGE as docker does.
+func parseRunLine(verb string, args []string) (*runLine, error) {
+	line := &runLine{verb: verb, opts: launcher.NewRunOptions()}
+	fs := pflag.NewFlagSet(verb, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	addRunFlags(fs, line.opts)
+	fs.StringVar(&line.own.profile, "profile", "", "security profile: a name or a FILE")
+	fs.StringArrayVar(&line.own.profileDirs, "profile-dir", nil, "extra profile directory (repeatable)")
+	if verb == "run" {
+		fs.BoolVar(&line.own.explain, "explain", false, "print what the profile changes to stderr, then run")
+	}
+	if verb == "explain" || verb == "verify" {
+		fs.StringVar(&line.own.format, "format", "text", "output format")
+	}
+	if err := parseRunArgs(fs, line.opts, args); err != nil {
+		return nil, err
+	}
+	if line.opts.Help {
+		return line, nil
+	}
+	if line.opts.Image == "" {
+		return nil, fmt.Errorf("'hardrun %s' requires at least 1 argument", verb)
+	}
+	return line, nil
+}
+
+// loadProfile resolves --profile (or $HARDRUN_PROFILE, else default).
+func (a *app) loadProfile(own hardrunFlags) (*profiles.Profile, error) {
+	l := profiles.NewLoader(profiles.SearchOptions{ProfileDirs: own.profileDirs, Getenv: a.getenv})
+	p, err := l.Load(own.profile)
+	if err != nil {
+		return nil, fmt.Errorf("load profile: %w", err)
+	}
+	return p, nil
+}
+
+// request translates the parsed flags into the Engine API request.
+func (a *app) request(o *launcher.RunOptions, apiVersion string) (launcher.Request, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return launcher.Request{}, err
+	}
+	return o.Request(launcher.TranslateEnv{Cwd: cwd, Getenv: a.getenv, ReadFile: os.ReadFile, APIVersion: apiVersion})
+}
+
+// launch is `run` and `create`.
+func (a *app) launch(ctx context.Context, line *runLine) error {
+	p, err := a.loadProfile(line.own)
+	if err != nil {
+		return err
+	}
+	req, err := a.request(line.opts, "")
+	if err != nil {
+		return err
+	}
+	e, err := a.engine()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	o := line.opts
+	l := &launcher.Launch{
+		Request:      req,
+		CreateOnly:   line.verb == "create",
+		Detach:       o.Detach,
+		SigProxy:     o.SigProxy,
+		DetachKeys:   o.DetachKeys,
+		CIDFile:      o.CIDFile,
+		Pull:         o.Pull,
+		Quiet:        o.Quiet,
+		Platform:     o.Platform,
+		RegistryAuth: a.registryAuth,
+		Plan:         a.planner(e, p, line),
+	}
+	tio, stop := a.terminal(o)
+	defer stop()
+	code, err := launcher.Run(ctx, e, l, tio)
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &exitError{code: code}
+	}
+	return nil
+}
+
+// planner binds the profile and the host facts to the policy, printing
+// notices and refusals the way the contract words them.
+func (a *app) planner(e launcher.Engine, p *profiles.Profile, line *runLine) func(context.Context, launcher.Request, launcher.ImageFacts) (*launcher.Plan, error) {
+	return func(ctx context.Context, req launcher.Request, img launcher.ImageFacts) (*launcher.Plan, error) {
+		host, err := a.hostFacts(ctx, e, p)
+		if err != nil {
+			return nil, err
+		}
+		plan, err := launcher.Evaluate(req, p, img, host)
+		if line.own.explain && plan != nil {
+			_ = plan.WriteExplain(a.stderr, "text")
+		}
+		if plan != nil {
+			a.report(p, plan)
+		}
+		return plan, err
+	}
+}
+
+// report prints the plan's notices and refusals, one line each.
+func (a *app) report(p *profiles.Profile, plan *launcher.Plan) {
+	for _, n := range plan.Notices {
+		fmt.Fprintf(a.stderr, "hardrun: %s\n", n)
+	}
+	for _, r := range plan.Refusals {
+		fmt.Fprintf(a.stderr, "hardrun: refused by profile %q: %s\n", p.Name, r.Error())
+	}
+}
+
+// terminal describes hardrun's standard streams and, when signals are to
+// be proxied (or a TTY resized), subscribes to them.
+func (a *app) terminal(o *launcher.RunOptions) (launcher.IO, func()) {
+	inFd, inTTY := term.GetFdInfo(a.stdin)
+	outFd, outTTY := term.GetFdInfo(a.stdout)
+	errFd, errTTY := term.GetFdInfo(a.stderr)
+	tio := launcher.IO{
+		In: a.stdin, Out: a.stdout, Err: a.stderr,
+		InFd: inFd, OutFd: outFd, ErrFd: errFd,
+		InTTY: inTTY, OutTTY: outTTY, ErrTTY: errTTY,
+	}
+	if o.Detach {
+		return tio, func() {}
+	}
+	sigc := make(chan os.Signal, 64)
+	if o.SigProxy {
+		signal.Notify(sigc) // all of them: the launcher skips what docker skips
+	} else if o.TTY {
+		signal.Notify(sigc, syscall.SIGWINCH)
+	}
+	tio.Signals = sigc
+	return tio, func() { signal.Stop(sigc) }
+}
+
+// hostFacts reads what the policy needs of this host and the engine.
+func (a *app) hostFacts(ctx context.Context, e launcher.Engine, p *profiles.Profile) (launcher.HostFacts, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return launcher.HostFacts{}, err
+	}
+	ep, err := a.g.endpoint(a.getenv)
+	if err != nil {
+		return launcher.HostFacts{}, err
+	}
+	return launcher.NewHostFacts(ctx, e, p, launcher.HostOptions{
+		Cwd:         cwd,
+		EngineLocal: strings.HasPrefix(ep.Host, "unix://"),
+	})
+}
