@@ -3,8 +3,10 @@ package launcher
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -165,7 +167,7 @@ func (b *requestBuilder) request() (Request, error) {
 		Config:           b.cfg,
 		HostConfig:       b.hc,
 		NetworkingConfig: &network.NetworkingConfig{EndpointsConfig: b.endpoints},
-		Set:              copySet(b.o.Set),
+		Set:              maps.Clone(b.o.Set),
 	}
 	platform, err := b.platform()
 	if err != nil {
@@ -272,14 +274,6 @@ func compareAPIVersions(a, b string) int {
 	return 0
 }
 
-func copySet(set map[string]bool) map[string]bool {
-	out := make(map[string]bool, len(set))
-	for k, v := range set {
-		out[k] = v
-	}
-	return out
-}
-
 // normalizeCapabilities is docker's API client's: upper case, CAP_
 // prefixed (ALL excepted), de-duplicated, sorted; nil when none.
 func normalizeCapabilities(caps []string) []string {
@@ -298,6 +292,6 @@ func normalizeCapabilities(caps []string) []string {
 			out = append(out, c)
 		}
 	}
-	sortStrings(out)
+	slices.Sort(out)
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -273,7 +274,7 @@ func (b *requestBuilder) restartPolicy() error {
 	}
 	p := container.RestartPolicy{Name: container.RestartPolicyMode(name)}
 	if count != "" {
-		n, err := parseDecimalInt(count)
+		n, err := strconv.Atoi(count)
 		if err != nil {
 			return errors.New("invalid restart policy format: maximum retry count must be an integer")
 		}

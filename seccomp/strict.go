@@ -3,7 +3,6 @@ package seccomp
 import (
 	mobyseccomp "github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
-	"golang.org/x/sys/unix"
 )
 
 // The strict base is a small allowlist: what busybox sh, a static Go program
@@ -156,13 +155,29 @@ var strictENOSYS = []string{"clone3", "io_uring_enter", "io_uring_register", "io
 // strictSocketFamilies are the address families socket(2) may create: local
 // sockets, IPv4 and IPv6. Netlink, packet and the rest are refused (a raw
 // packet socket also needs CAP_NET_RAW; netlink is a large attack surface).
-var strictSocketFamilies = []uint64{unix.AF_UNIX, unix.AF_INET, unix.AF_INET6}
+var strictSocketFamilies = []uint64{afUNIX, afINET, afINET6}
+
+// Linux's values, spelled out rather than taken from golang.org/x/sys/unix:
+// the profile describes the container's kernel, not the OS hardrun runs on
+// (AF_INET6 is 30 on macOS). A Linux test checks them against unix.*.
+const (
+	afUNIX  = 1
+	afINET  = 2
+	afINET6 = 10
+
+	cloneNewNS     = 0x00020000
+	cloneNewCgroup = 0x02000000
+	cloneNewUTS    = 0x04000000
+	cloneNewIPC    = 0x08000000
+	cloneNewUser   = 0x10000000
+	cloneNewPID    = 0x20000000
+	cloneNewNet    = 0x40000000
+)
 
 // namespaceFlags are the clone flags that create namespaces. clone is allowed
 // only with none of them set, so a container cannot build itself new
 // namespaces (the way in to many user-namespace kernel exploits).
-const namespaceFlags = unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWUSER |
-	unix.CLONE_NEWPID | unix.CLONE_NEWNET | unix.CLONE_NEWCGROUP
+const namespaceFlags = cloneNewNS | cloneNewUTS | cloneNewIPC | cloneNewUser | cloneNewPID | cloneNewNet | cloneNewCgroup
 
 // strictProfile returns the strict base as a fresh Go value.
 func strictProfile() *mobyseccomp.Seccomp {

@@ -1,0 +1,45 @@
+package profiles
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+
+	"github.com/goccy/go-yaml"
+)
+
+// YAML is the resolved profile as a profile file (`hardrun profiles show
+// --format yaml`): every key, extends dropped. Saved as NAME.yaml it loads
+// again to an equal profile.
+func (p *Profile) YAML() ([]byte, error) {
+	return yaml.MarshalWithOptions(p.shown(), yaml.IndentSequence(true))
+}
+
+// JSON is the resolved profile as indented JSON (`hardrun profiles show
+// --format json`), with the same keys as YAML.
+func (p *Profile) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(p.shown(), "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// shown is what YAML and JSON print: Extends names where the values came
+// from, which is history, not content.
+func (p *Profile) shown() *Profile {
+	c := p.clone()
+	c.Extends = ""
+	return c
+}
+
+// hash is the hex SHA-256 of JSON(): two profiles with the same content
+// and name have the same hash, wherever they were loaded from.
+func (p *Profile) hash() string {
+	b, err := p.JSON()
+	if err != nil {
+		panic("profiles: cannot encode a profile as JSON: " + err.Error()) // only strings, bools, ints
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
