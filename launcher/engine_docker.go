@@ -80,13 +80,25 @@ func tlsHTTPClient(ep Endpoint) (*http.Client, error) {
 	return &http.Client{Transport: tr}, nil
 }
 
+// unreachableError is docker's wording for an engine that does not answer.
+type unreachableError struct {
+	host  string
+	cause error
+}
+
+func (e *unreachableError) Error() string {
+	return fmt.Sprintf("Cannot connect to the Docker daemon at %s. Is the docker daemon running?", e.host)
+}
+
+func (e *unreachableError) Unwrap() []error { return []error{ErrEngineUnreachable, e.cause} }
+
 // engineErr maps SDK errors onto the launcher's sentinels.
-func engineErr(err error) error {
+func (e *dockerEngine) engineErr(err error) error {
 	switch {
 	case err == nil:
 		return nil
 	case client.IsErrConnectionFailed(err):
-		return fmt.Errorf("%w: %w", ErrEngineUnreachable, err)
+		return &unreachableError{host: e.c.DaemonHost(), cause: err}
 	case cerrdefs.IsNotFound(err):
 		return fmt.Errorf("%w: %w", ErrNoSuchObject, err)
 	}
@@ -98,7 +110,7 @@ func (e *dockerEngine) Close() error { return e.c.Close() }
 func (e *dockerEngine) Version(ctx context.Context) (EngineVersion, error) {
 	v, err := e.c.ServerVersion(ctx, client.ServerVersionOptions{})
 	if err != nil {
-		return EngineVersion{}, engineErr(err)
+		return EngineVersion{}, e.engineErr(err)
 	}
 	return EngineVersion{
 		Version:    v.Version,
@@ -111,12 +123,12 @@ func (e *dockerEngine) Version(ctx context.Context) (EngineVersion, error) {
 
 func (e *dockerEngine) Info(ctx context.Context) (system.Info, error) {
 	r, err := e.c.Info(ctx, client.InfoOptions{})
-	return r.Info, engineErr(err)
+	return r.Info, e.engineErr(err)
 }
 
 func (e *dockerEngine) ImageInspect(ctx context.Context, ref string) (image.InspectResponse, error) {
 	r, err := e.c.ImageInspect(ctx, ref)
-	return r.InspectResponse, engineErr(err)
+	return r.InspectResponse, e.engineErr(err)
 }
 
 func (e *dockerEngine) ImagePull(ctx context.Context, ref string, opts PullOptions) (io.ReadCloser, error) {
@@ -130,7 +142,7 @@ func (e *dockerEngine) ImagePull(ctx context.Context, ref string, opts PullOptio
 	}
 	r, err := e.c.ImagePull(ctx, ref, po)
 	if err != nil {
-		return nil, engineErr(err)
+		return nil, e.engineErr(err)
 	}
 	return r, nil
 }
@@ -143,7 +155,7 @@ func (e *dockerEngine) ContainerCreate(ctx context.Context, req *Request) (strin
 		Platform:         req.Platform,
 		Name:             req.Name,
 	})
-	return r.ID, r.Warnings, engineErr(err)
+	return r.ID, r.Warnings, e.engineErr(err)
 }
 
 func (e *dockerEngine) ContainerAttach(ctx context.Context, id string, opts AttachOptions) (*Stream, error) {
@@ -155,14 +167,14 @@ func (e *dockerEngine) ContainerAttach(ctx context.Context, id string, opts Atta
 		DetachKeys: opts.DetachKeys,
 	})
 	if err != nil {
-		return nil, engineErr(err)
+		return nil, e.engineErr(err)
 	}
 	return &Stream{Conn: r.Conn, Reader: r.Reader}, nil
 }
 
 func (e *dockerEngine) ContainerStart(ctx context.Context, id string) error {
 	_, err := e.c.ContainerStart(ctx, id, client.ContainerStartOptions{})
-	return engineErr(err)
+	return e.engineErr(err)
 }
 
 func (e *dockerEngine) ContainerWait(ctx context.Context, id string, cond container.WaitCondition) (<-chan container.WaitResponse, <-chan error) {
@@ -172,27 +184,27 @@ func (e *dockerEngine) ContainerWait(ctx context.Context, id string, cond contai
 
 func (e *dockerEngine) ContainerKill(ctx context.Context, id, signal string) error {
 	_, err := e.c.ContainerKill(ctx, id, client.ContainerKillOptions{Signal: signal})
-	return engineErr(err)
+	return e.engineErr(err)
 }
 
 func (e *dockerEngine) ContainerRemove(ctx context.Context, id string, force bool) error {
 	_, err := e.c.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: force, RemoveVolumes: true})
-	return engineErr(err)
+	return e.engineErr(err)
 }
 
 func (e *dockerEngine) ContainerInspect(ctx context.Context, id string) (container.InspectResponse, error) {
 	r, err := e.c.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
-	return r.Container, engineErr(err)
+	return r.Container, e.engineErr(err)
 }
 
 func (e *dockerEngine) ContainerResize(ctx context.Context, id string, height, width uint) error {
 	_, err := e.c.ContainerResize(ctx, id, client.ContainerResizeOptions{Height: height, Width: width})
-	return engineErr(err)
+	return e.engineErr(err)
 }
 
 func (e *dockerEngine) NetworkInspect(ctx context.Context, name string) (network.Inspect, error) {
 	r, err := e.c.NetworkInspect(ctx, name, client.NetworkInspectOptions{})
-	return r.Network, engineErr(err)
+	return r.Network, e.engineErr(err)
 }
 
 func (e *dockerEngine) NetworkCreate(ctx context.Context, name string, opts NetworkOptions) error {
@@ -201,12 +213,12 @@ func (e *dockerEngine) NetworkCreate(ctx context.Context, name string, opts Netw
 		Options: opts.Options,
 		Labels:  opts.Labels,
 	})
-	return engineErr(err)
+	return e.engineErr(err)
 }
 
 func (e *dockerEngine) VolumeInspect(ctx context.Context, name string) (volume.Volume, error) {
 	r, err := e.c.VolumeInspect(ctx, name, client.VolumeInspectOptions{})
-	return r.Volume, engineErr(err)
+	return r.Volume, e.engineErr(err)
 }
 
 // IsEngineUnreachable reports whether err means no engine answered.

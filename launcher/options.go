@@ -109,33 +109,33 @@ type RunOptions struct {
 	AddHosts       []string            // --add-host, as host:ip
 
 	// Resources.
-	Memory            int64                       // -m, --memory, bytes
-	MemoryReservation int64                       // --memory-reservation, bytes
-	MemorySwap        int64                       // --memory-swap, bytes; -1 unlimited
-	KernelMemory      int64                       // --kernel-memory, bytes (see Request)
-	MemorySwappiness  int64                       // --memory-swappiness (default -1)
-	OomKillDisable    bool                        // --oom-kill-disable
-	OomScoreAdj       int                         // --oom-score-adj
-	PidsLimit         int64                       // --pids-limit
-	NanoCPUs          int64                       // --cpus, in 1e-9 CPUs
-	CPUShares         int64                       // -c, --cpu-shares
-	CPUPeriod         int64                       // --cpu-period
-	CPUQuota          int64                       // --cpu-quota
-	CPURtPeriod       int64                       // --cpu-rt-period
-	CPURtRuntime      int64                       // --cpu-rt-runtime
-	CpusetCpus        string                      // --cpuset-cpus
-	CpusetMems        string                      // --cpuset-mems
-	BlkioWeight       uint16                      // --blkio-weight
-	BlkioWeightDevice []*blkiodev.WeightDevice    // --blkio-weight-device
-	DeviceReadBps     []*blkiodev.ThrottleDevice  // --device-read-bps
-	DeviceWriteBps    []*blkiodev.ThrottleDevice  // --device-write-bps
-	DeviceReadIOps    []*blkiodev.ThrottleDevice  // --device-read-iops
-	DeviceWriteIOps   []*blkiodev.ThrottleDevice  // --device-write-iops
-	Ulimits           []*container.Ulimit         // --ulimit, one per name (last wins), sorted by name
-	CPUCount          int64                       // --cpu-count (Windows daemons only)
-	CPUPercent        int64                       // --cpu-percent (Windows daemons only)
-	IOMaxBandwidth    int64                       // --io-maxbandwidth (Windows daemons only)
-	IOMaxIOps         uint64                      // --io-maxiops (Windows daemons only)
+	Memory            int64                      // -m, --memory, bytes
+	MemoryReservation int64                      // --memory-reservation, bytes
+	MemorySwap        int64                      // --memory-swap, bytes; -1 unlimited
+	KernelMemory      int64                      // --kernel-memory, bytes (see Request)
+	MemorySwappiness  int64                      // --memory-swappiness (default -1)
+	OomKillDisable    bool                       // --oom-kill-disable
+	OomScoreAdj       int                        // --oom-score-adj
+	PidsLimit         int64                      // --pids-limit
+	NanoCPUs          int64                      // --cpus, in 1e-9 CPUs
+	CPUShares         int64                      // -c, --cpu-shares
+	CPUPeriod         int64                      // --cpu-period
+	CPUQuota          int64                      // --cpu-quota
+	CPURtPeriod       int64                      // --cpu-rt-period
+	CPURtRuntime      int64                      // --cpu-rt-runtime
+	CpusetCpus        string                     // --cpuset-cpus
+	CpusetMems        string                     // --cpuset-mems
+	BlkioWeight       uint16                     // --blkio-weight
+	BlkioWeightDevice []*blkiodev.WeightDevice   // --blkio-weight-device
+	DeviceReadBps     []*blkiodev.ThrottleDevice // --device-read-bps
+	DeviceWriteBps    []*blkiodev.ThrottleDevice // --device-write-bps
+	DeviceReadIOps    []*blkiodev.ThrottleDevice // --device-read-iops
+	DeviceWriteIOps   []*blkiodev.ThrottleDevice // --device-write-iops
+	Ulimits           []*container.Ulimit        // --ulimit, one per name (last wins), sorted by name
+	CPUCount          int64                      // --cpu-count (Windows daemons only)
+	CPUPercent        int64                      // --cpu-percent (Windows daemons only)
+	IOMaxBandwidth    int64                      // --io-maxbandwidth (Windows daemons only)
+	IOMaxIOps         uint64                     // --io-maxiops (Windows daemons only)
 
 	// Logging.
 	LogDriver string   // --log-driver

@@ -112,7 +112,7 @@ type AppArmorLoad struct {
 // words: {"--cap-drop", "ALL", "cap_drop", "default"}.
 type Change struct {
 	Flag  string `json:"flag"`
-	Value string `json:"value"`
+	Value string `json:"value"` // "" for a boolean flag set to true (--read-only)
 	Key   string `json:"key"` // the profile key that made it; "" when none did (a resolved path)
 	// Why is "default" (the caller said nothing), "resolved" (a bind source
 	// was made absolute and its symlinks resolved), "image VOLUME" (an
@@ -292,6 +292,9 @@ func (e *evaluation) setLabel(k, v string) {
 func ProfileLabel(p *profiles.Profile) string {
 	return p.Name + "@sha256:" + profileHash(p)
 }
+
+// ProfileLabelHash is the content hash in p's io.hardrun.profile label.
+func ProfileLabelHash(p *profiles.Profile) string { return profileHash(p) }
 
 // profileHash is the loader's content hash, or, for a profile built in code,
 // the hash of its JSON form.

@@ -86,7 +86,7 @@ func (env TranslateEnv) abs(p string) string {
 
 // apiBefore reports whether the negotiated API is older than v.
 func (env TranslateEnv) apiBefore(v string) bool {
-	return env.APIVersion != "" && compareAPIVersions(env.APIVersion, v) < 0
+	return env.APIVersion != "" && apiVersionCompare(env.APIVersion, v) < 0
 }
 
 // Request translates the options to the Engine API create request docker
@@ -127,7 +127,7 @@ type requestBuilder struct {
 func (b *requestBuilder) build() error {
 	steps := []func() error{
 		b.validateMAC,
-		b.resources,
+		b.checkSwappiness,
 		b.volumes,
 		b.tmpfs,
 		b.command,
@@ -141,6 +141,7 @@ func (b *requestBuilder) build() error {
 		b.securityOpts,
 		b.storageOpts,
 		b.healthcheck,
+		b.resources,
 		b.identity,
 		b.hostFilesystem,
 		b.hostNetwork,
@@ -183,8 +184,8 @@ func (b *requestBuilder) request() (Request, error) {
 	if err := b.clientVersionChecks(); err != nil {
 		return Request{}, err
 	}
-	b.hc.CapAdd = normalizeCapabilities(b.hc.CapAdd)
-	b.hc.CapDrop = normalizeCapabilities(b.hc.CapDrop)
+	b.hc.CapAdd = clientNormalizeCapabilities(b.hc.CapAdd)
+	b.hc.CapDrop = clientNormalizeCapabilities(b.hc.CapDrop)
 	return req, nil
 }
 
@@ -252,9 +253,9 @@ func validatePullPolicy(p string) error {
 	return fmt.Errorf("invalid pull option: '%s': must be one of %q, %q or %q", p, PullAlways, PullMissing, PullNever)
 }
 
-// compareAPIVersions compares dotted API versions numerically ("1.9" <
+// apiVersionCompare compares dotted API versions numerically ("1.9" <
 // "1.41"); a missing or malformed part counts as 0.
-func compareAPIVersions(a, b string) int {
+func apiVersionCompare(a, b string) int {
 	as, bs := strings.Split(a, "."), strings.Split(b, ".")
 	for i := 0; i < max(len(as), len(bs)); i++ {
 		var x, y int
@@ -274,9 +275,9 @@ func compareAPIVersions(a, b string) int {
 	return 0
 }
 
-// normalizeCapabilities is docker's API client's: upper case, CAP_
+// clientNormalizeCapabilities is docker's API client's: upper case, CAP_
 // prefixed (ALL excepted), de-duplicated, sorted; nil when none.
-func normalizeCapabilities(caps []string) []string {
+func clientNormalizeCapabilities(caps []string) []string {
 	if len(caps) == 0 {
 		return nil
 	}

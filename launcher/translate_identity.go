@@ -113,12 +113,12 @@ func (b *requestBuilder) labels() error {
 		kvs = append(kvs, lines...)
 	}
 	kvs = append(kvs, b.o.Labels...)
-	b.cfg.Labels = kvToMap(kvs)
+	b.cfg.Labels = keyValueMap(kvs)
 	return nil
 }
 
-// kvToMap splits KEY=VALUE strings; a bare KEY maps to "".
-func kvToMap(kvs []string) map[string]string {
+// keyValueMap splits KEY=VALUE strings; a bare KEY maps to "".
+func keyValueMap(kvs []string) map[string]string {
 	m := make(map[string]string, len(kvs))
 	for _, kv := range kvs {
 		k, v, _ := strings.Cut(kv, "=")

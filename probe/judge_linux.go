@@ -33,11 +33,11 @@ type trial struct {
 	// before any permission check; kernelErr is what the kernel then says.
 	probe     func() unix.Errno
 	kernelErr unix.Errno
-	path      string // file whose owner and mode decide, for EACCES
-	access    uint32 // unix.W_OK or unix.R_OK on path
-	mediated  bool   // AppArmor can deny this operation
-	detail    string // what was done
-	hint      func() string
+	path      string        // file whose owner and mode decide, for EACCES
+	access    uint32        // unix.W_OK or unix.R_OK on path
+	mediated  bool          // AppArmor can deny this operation
+	detail    string        // what was done
+	hint      func() string // kernel settings worth showing when the kernel refused
 }
 
 // judge turns a trial into an Attempt, inferring what blocked it.
@@ -68,7 +68,7 @@ func (env *attemptEnv) judge(t trial) Attempt {
 	by, why := inferBy(ev)
 	a.By = by
 	a.Detail = joinDetail(a.Detail, why)
-	if t.hint != nil {
+	if t.hint != nil && by != BySeccomp {
 		a.Detail = joinDetail(a.Detail, t.hint())
 	}
 	return a

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -131,7 +132,7 @@ func (d *decoder) section(keys []key, aliases map[string]string, n ast.Node, dst
 		}
 		path := prefix + name
 		d.l.set[path] = d.at(mv.Value)
-		d.value(&keys[i], mv.Value, fieldByTag(dst, name), path)
+		d.value(&keys[i], mv, fieldByTag(dst, name), path)
 	}
 }
 
@@ -169,14 +170,14 @@ func (d *decoder) unknownKey(n ast.Node, name string, keys []key, aliases map[st
 	d.add(d.at(n), "unknown key %q%s%s", name, where, hint)
 }
 
-// value decodes n, the value of key k at path, into dst.
-func (d *decoder) value(k *key, n ast.Node, dst reflect.Value, path string) {
-	n, ok := d.plain(n)
+// value decodes the value of mv, key k at path, into dst.
+func (d *decoder) value(k *key, mv *ast.MappingValueNode, dst reflect.Value, path string) {
+	n, ok := d.plain(mv.Value)
 	if !ok {
 		return
 	}
 	if _, isNull := n.(*ast.NullNode); isNull {
-		d.null(k, n, path)
+		d.null(k, mv.Key, path)
 		return
 	}
 	switch k.kind {
@@ -210,22 +211,27 @@ func (d *decoder) plain(n ast.Node) (ast.Node, bool) {
 		case *ast.TagNode:
 			d.add(d.at(n), "YAML tags (%s) are not supported", v.Start.Value)
 			return nil, false
+		case nil:
+			d.add(d.at(nil), "missing value")
+			return nil, false
 		default:
-			return n, n != nil
+			return n, true
 		}
 	}
 }
 
-func (d *decoder) null(k *key, n ast.Node, path string) {
+// null handles a null value. Errors are reported at the key: an implicit
+// null ("cap_add:" and nothing) has no position of its own.
+func (d *decoder) null(k *key, keyNode ast.Node, path string) {
 	if k.nullable {
 		d.l.null[path] = true
 		return
 	}
-	want := wantOf(k)
+	hint := ""
 	if k.kind == kindList {
-		want += " (write [] for an empty list)"
+		hint = " (write [] for an empty list)"
 	}
-	d.add(d.at(n), "%s: want %s, got null", path, want)
+	d.add(d.at(keyNode), "%s: want %s, got null%s", path, wantOf(k), hint)
 }
 
 func wantOf(k *key) string {
@@ -330,6 +336,10 @@ func (d *decoder) mapValue(k *key, n ast.Node, dst reflect.Value, path string) {
 		if !ok {
 			continue
 		}
+		if _, isNull := v.(*ast.NullNode); isNull {
+			d.add(d.at(mv.Key), "%s.%s: want a string, got null", path, name)
+			continue
+		}
 		entry := &key{kind: kindString, numeric: k.numeric, check: k.check}
 		if s, ok := d.stringValue(entry, v, path+"."+name, name); ok {
 			m[name] = s
@@ -354,8 +364,12 @@ func describe(n ast.Node) string {
 	case *ast.StringNode, *ast.LiteralNode:
 		s, _ := scalarText(v, false)
 		return "string " + clip(strconv.Quote(s))
+	case *ast.BoolNode:
+		return "boolean " + v.Token.Value
+	case *ast.IntegerNode:
+		return "integer " + clip(v.Token.Value)
 	case ast.ScalarNode:
-		return v.Type().YAMLName() + " " + clip(v.GetToken().Value)
+		return "number " + clip(v.GetToken().Value)
 	}
 	return n.Type().YAMLName()
 }
@@ -416,14 +430,31 @@ func startToken(n ast.Node) *token.Token {
 
 // fieldByTag is the field of struct v whose yaml tag is name.
 func fieldByTag(v reflect.Value, name string) reflect.Value {
-	t := v.Type()
-	for i := range t.NumField() {
-		if yamlName(t.Field(i)) == name {
-			return v.Field(i)
+	i, ok := fieldIndex()[v.Type()][name]
+	if !ok {
+		panic("profiles: no field for key " + name) // fileKeys and Profile disagree: a test catches it
+	}
+	return v.Field(i)
+}
+
+// fieldIndex maps Profile and each struct in it to its fields by yaml key.
+var fieldIndex = sync.OnceValue(func() map[reflect.Type]map[string]int {
+	index := map[reflect.Type]map[string]int{}
+	var add func(t reflect.Type)
+	add = func(t reflect.Type) {
+		index[t] = map[string]int{}
+		for i := range t.NumField() {
+			if name := yamlName(t.Field(i)); name != "" {
+				index[t][name] = i
+			}
+			if ft := t.Field(i).Type; ft.Kind() == reflect.Struct {
+				add(ft)
+			}
 		}
 	}
-	panic("profiles: no field for key " + name) // fileKeys and Profile disagree: a test catches it
-}
+	add(reflect.TypeFor[Profile]())
+	return index
+})
 
 func yamlName(f reflect.StructField) string {
 	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")

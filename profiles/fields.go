@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hardrun/hardrun/seccomp"
 )
 
 // kind is the YAML shape a key takes.
@@ -162,7 +163,7 @@ func checkCap(_, s string) (string, error) { return NormalizeCapability(s) }
 
 // checkSyscall rejects a name libseccomp does not know: a typo in a deny
 // rule would otherwise deny nothing (style.md, convention 3).
-func checkSyscall(_, s string) (string, error) { return s, validateSyscall(s) }
+func checkSyscall(_, s string) (string, error) { return s, seccomp.ValidateSyscall(s) }
 
 func checkAny(_, s string) (string, error) { return s, nil }
 
@@ -315,8 +316,10 @@ func networkAllowed(allow []string, n string) bool {
 	return false
 }
 
+// checkHostIP takes an IP address, or "" for docker's default (all
+// interfaces), which is how an unset value prints.
 func checkHostIP(_, s string) (string, error) {
-	if _, err := netip.ParseAddr(s); err != nil {
+	if _, err := netip.ParseAddr(s); err != nil && s != "" {
 		return "", fmt.Errorf("bad IP address %q", s)
 	}
 	return s, nil

@@ -143,16 +143,29 @@ func (l *Loader) Load(ref string) (*Profile, error) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var r resolvedResult
 	if IsFileRef(ref) {
-		r = l.loadFile(ref)
-	} else {
-		r = l.loadNamed(ref)
+		return l.loaded(l.loadFile(ref))
 	}
+	return l.loaded(l.loadNamed(ref))
+}
+
+// loaded hands out a copy of a resolved profile, its hash computed once
+// (only for the profiles handed out, not for every parent).
+func (l *Loader) loaded(r resolvedResult) (*Profile, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
+	if r.p.Hash == "" {
+		r.p.Hash = r.p.hash()
+	}
 	return r.p.clone(), nil
+}
+
+// LoadFile is Load for a file, whatever its name looks like.
+func (l *Loader) LoadFile(file string) (*Profile, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.loaded(l.loadFile(file))
 }
 
 // candidate is a profile file found in the search order.
@@ -194,23 +207,25 @@ func (l *Loader) loadNamed(name string) resolvedResult {
 	return l.resolve(*c, o, nil)
 }
 
-// loadFile loads a file named directly. Its parents are looked up first
-// in its own directory, then in the search order: a directory of profiles
-// can be used (and validated) before it is installed.
+// loadFile loads a file named directly. A file in one of the search
+// directories resolves exactly as if it had been found there by name.
+// Any other file looks for its parents first in its own directory, then
+// in the search order: a directory of profiles can be used (and
+// validated) before it is installed.
 func (l *Loader) loadFile(file string) resolvedResult {
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return resolvedResult{err: fmt.Errorf("read profile %s: %w", file, err)}
 	}
 	dir := filepath.Dir(abs)
-	dirs := []string{dir}
-	for _, d := range l.dirs {
-		if a, err := filepath.Abs(d); err != nil || a != dir {
-			dirs = append(dirs, d)
+	c := candidate{name: nameOf(file), file: file, id: abs}
+	for i, d := range l.dirs {
+		if a, err := filepath.Abs(d); err == nil && a == dir {
+			c.level = i
+			return l.resolve(c, order{dirs: l.dirs}, nil)
 		}
 	}
-	c := candidate{name: nameOf(file), file: file, id: abs, level: 0}
-	return l.resolve(c, order{key: dir, dirs: dirs}, nil)
+	return l.resolve(c, order{key: dir, dirs: append([]string{dir}, l.dirs...)}, nil)
 }
 
 // nameOf is the profile name a file name gives: its base name without
@@ -285,7 +300,7 @@ func searched(o order, from int) []string {
 // resolve decodes c, resolves its parent chain and applies it. chain is
 // the profiles being resolved below this one (for cycle detection).
 func (l *Loader) resolve(c candidate, o order, chain []candidate) resolvedResult {
-	key := o.key + "\x00" + c.id
+	key := o.key + "\x00" + c.id + "\x00" + c.file
 	if r, ok := l.resolved[key]; ok {
 		return r
 	}
@@ -315,18 +330,21 @@ func (l *Loader) resolveUncached(c candidate, o order, chain []candidate) resolv
 	if errs := checkResolved(p, where, c.file); len(errs) > 0 {
 		return resolvedResult{err: errs.sort()}
 	}
-	p.Hash = p.hash()
 	return resolvedResult{p: p, where: where, depth: base.depth + 1}
 }
 
 // parent finds and resolves the profile lay extends. A profile that
 // extends its own name (a user default.yaml with `extends: default`) gets
-// the next profile of that name further down the search order.
+// the next profile of that name further down the search order. A built-in
+// extends only built-ins, whatever shadows them.
 func (l *Loader) parent(c candidate, lay *layer, o order, chain []candidate) resolvedResult {
 	name, at := lay.prof.Extends, lay.set["extends"]
 	from := 0
-	if name == c.name {
+	switch {
+	case name == c.name:
 		from = c.level + 1
+	case c.builtin():
+		from = c.level
 	}
 	pc, err := find(name, o, from)
 	if err != nil {

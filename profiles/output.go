@@ -4,15 +4,37 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"regexp"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
 )
 
 // YAML is the resolved profile as a profile file (`hardrun profiles show
 // --format yaml`): every key, extends dropped. Saved as NAME.yaml it loads
 // again to an equal profile.
 func (p *Profile) YAML() ([]byte, error) {
-	return yaml.MarshalWithOptions(p.shown(), yaml.IndentSequence(true))
+	node, err := yaml.ValueToNode(p.shown(), yaml.IndentSequence(true))
+	if err != nil {
+		return nil, err
+	}
+	ast.Walk(quoteSexagesimal{}, node)
+	return []byte(node.String() + "\n"), nil
+}
+
+// sexagesimal is what a YAML 1.1 reader (PyYAML, many editors) takes for a
+// base-60 integer: "10001:10001" would read back as 36006001.
+var sexagesimal = regexp.MustCompile(`^[0-9]+(:[0-9]+)+$`)
+
+// quoteSexagesimal double-quotes such strings, which the encoder leaves bare.
+type quoteSexagesimal struct{}
+
+func (q quoteSexagesimal) Visit(n ast.Node) ast.Visitor {
+	if s, ok := n.(*ast.StringNode); ok && s.Token.Type == token.StringType && sexagesimal.MatchString(s.Value) {
+		s.Token.Type = token.DoubleQuoteType
+	}
+	return q
 }
 
 // JSON is the resolved profile as indented JSON (`hardrun profiles show

@@ -21,9 +21,14 @@ const (
 
 // Spec is the seccomp part of a hardrun profile.
 type Spec struct {
-	Base  string   // "default" (Docker's default profile) | "strict" (small allowlist) | "unconfined"; "" means "default"
-	Deny  []string // syscalls to deny; wins over Allow
-	Allow []string // syscalls to add
+	Base string // "default" (Docker's default profile) | "strict" (small allowlist) | "unconfined"; "" means "default"
+	// Deny lists syscalls that fail with EPERM whatever the capabilities
+	// (a capability-conditional allow in the base is removed too). A name
+	// in both lists is denied.
+	Deny []string
+	// Allow lists syscalls allowed unconditionally, in addition to the base
+	// (a blocking rule of the base for the name is removed).
+	Allow []string
 }
 
 // ErrUnconfined is returned by [Generate] for the base "unconfined": there is
@@ -92,9 +97,11 @@ func newBase(p *mobyseccomp.Seccomp) (*base, error) {
 }
 
 // Generate returns the Docker-format JSON profile for s, the value of the
-// security option "seccomp=<json>". The output is byte-for-byte deterministic.
-// It returns [ErrUnconfined] for the base "unconfined", and an error wrapping
-// an [UnknownSyscallError] for each name that is no syscall.
+// security option "seccomp=<json>". The output is byte-for-byte deterministic:
+// the lists are sorted and deduplicated first, so their order does not
+// matter. It returns [ErrUnconfined] for the base "unconfined", and an error
+// wrapping an [UnknownSyscallError] for each name that is no syscall. It is
+// safe for concurrent use.
 func Generate(s Spec) ([]byte, error) {
 	b, err := lookupBase(s)
 	if err != nil {

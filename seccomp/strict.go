@@ -31,13 +31,14 @@ var strictGroups = []struct {
 	names   []string
 }{
 	// Starting, running, waiting for and ending processes and threads.
+	// futex is how every lock, condition variable and thread join waits;
 	// set_tid_address, set_robust_list and rseq are what glibc's start-up and
 	// every new thread call; arch_prctl sets the TLS register on x86_64 (Go
 	// and glibc); prctl is how programs name threads, set PDEATHSIG and
 	// become a subreaper (docker-init/tini does). clone is allowed by the
 	// argument-checked rules below, clone3 is answered ENOSYS.
-	{"strict: processes", []string{
-		"arch_prctl", "execve", "exit", "exit_group", "fork", "getpgid", "getpgrp",
+	{"strict: processes and threads", []string{
+		"arch_prctl", "execve", "exit", "exit_group", "fork", "futex", "getpgid", "getpgrp",
 		"getpid", "getppid", "getsid", "gettid", "kill", "pidfd_open",
 		"pidfd_send_signal", "prctl", "rseq", "set_robust_list", "set_tid_address",
 		"setpgid", "setsid", "tgkill", "vfork", "wait4", "waitid",
@@ -179,7 +180,8 @@ const (
 // namespaces (the way in to many user-namespace kernel exploits).
 const namespaceFlags = cloneNewNS | cloneNewUTS | cloneNewIPC | cloneNewUser | cloneNewPID | cloneNewNet | cloneNewCgroup
 
-// strictProfile returns the strict base as a fresh Go value.
+// strictProfile returns the strict base as a new Go value (its name slices
+// are shared with strictGroups; nothing writes to them).
 func strictProfile() *mobyseccomp.Seccomp {
 	var rules []*mobyseccomp.Syscall
 	for _, g := range strictGroups {
