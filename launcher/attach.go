@@ -27,7 +27,7 @@ func attachAndRun(ctx context.Context, e Engine, l *Launch, plan *Plan, id strin
 
 	stream, err := attachStreams(ctx, e, l, cfg, id)
 	if err != nil {
-		removeQuietly(e, id)
+		discard(e, id, plan)
 		return 0, err
 	}
 	if stream != nil {
@@ -37,13 +37,13 @@ func attachAndRun(ctx context.Context, e Engine, l *Launch, plan *Plan, id strin
 
 	restore, err := enterRawMode(cfg, tio)
 	if err != nil {
-		removeQuietly(e, id)
+		discard(e, id, plan)
 		return 0, err
 	}
 	defer restore()
 
 	if err := e.ContainerStart(ctx, id); err != nil {
-		removeQuietly(e, id)
+		discard(e, id, plan)
 		return 0, &StartError{Err: err}
 	}
 	if cfg.Tty && tio.OutTTY {
@@ -61,7 +61,11 @@ func attachAndRun(ctx context.Context, e Engine, l *Launch, plan *Plan, id strin
 			return 0, err
 		}
 	}
-	return waitExit(waitC, waitErrC)
+	code, err := waitExit(waitC, waitErrC)
+	if plan.Request.HostConfig != nil && plan.Request.HostConfig.AutoRemove {
+		removeTransientVolumes(e, plan)
+	}
+	return code, err
 }
 
 // attachStreams attaches to what the request asks for (-a, -i; docker

@@ -91,7 +91,11 @@ func (c *checker) labels() {
 
 func (c *checker) identity() {
 	w, g := c.want, c.got
-	c.differ("user", orString(w.Config.User, "(image default)"), orString(g.Config.User, "(image default)"))
+	wantUser := w.Config.User
+	if wantUser == "" {
+		wantUser = c.plan.Image.User // the engine records the image's USER
+	}
+	c.differ("user", orString(wantUser, "(image default)"), orString(g.Config.User, "(image default)"))
 	c.differ("privileged", strconv.FormatBool(w.HostConfig.Privileged), strconv.FormatBool(g.HostConfig.Privileged))
 	c.differ("read_only", strconv.FormatBool(w.HostConfig.ReadonlyRootfs), strconv.FormatBool(g.HostConfig.ReadonlyRootfs))
 	if w.HostConfig.Init != nil {

@@ -38,6 +38,7 @@ type Engine interface {
 	NetworkInspect(ctx context.Context, name string) (network.Inspect, error)
 	NetworkCreate(ctx context.Context, name string, opts NetworkOptions) error
 	VolumeInspect(ctx context.Context, name string) (volume.Volume, error)
+	VolumeRemove(ctx context.Context, name string) error
 
 	Close() error
 }

@@ -221,6 +221,11 @@ func (e *dockerEngine) VolumeInspect(ctx context.Context, name string) (volume.V
 	return r.Volume, e.engineErr(err)
 }
 
+func (e *dockerEngine) VolumeRemove(ctx context.Context, name string) error {
+	_, err := e.c.VolumeRemove(ctx, name, client.VolumeRemoveOptions{Force: true})
+	return e.engineErr(err)
+}
+
 // IsEngineUnreachable reports whether err means no engine answered.
 func IsEngineUnreachable(err error) bool {
 	return errors.Is(err, ErrEngineUnreachable) || client.IsErrConnectionFailed(err)

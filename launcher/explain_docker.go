@@ -176,20 +176,7 @@ func shellJoin(words []string) string {
 }
 
 func hostArgs(a *argList, hc *container.HostConfig, seccompFile string) {
-	a.add("HostConfig.Binds", hc.Binds...)
-	for _, m := range hc.Mounts {
-		a.add("HostConfig.Mounts", mountSpec(m))
-	}
-	for _, dst := range slices.Sorted(maps.Keys(hc.Tmpfs)) {
-		v := dst
-		if o := hc.Tmpfs[dst]; o != "" {
-			v += ":" + o
-		}
-		a.add("HostConfig.Tmpfs", v)
-	}
-	a.add("HostConfig.VolumesFrom", hc.VolumesFrom...)
-	a.str("HostConfig.VolumeDriver", hc.VolumeDriver)
-	a.boolean("HostConfig.ReadonlyRootfs", hc.ReadonlyRootfs)
+	filesystemArgs(a, hc)
 	a.str("HostConfig.ContainerIDFile", hc.ContainerIDFile)
 	a.str("HostConfig.LogConfig.Type", hc.LogConfig.Type)
 	a.keyValues("HostConfig.LogConfig.Config", hc.LogConfig.Config)
@@ -221,6 +208,23 @@ func hostArgs(a *argList, hc *container.HostConfig, seccompFile string) {
 	}
 }
 
+func filesystemArgs(a *argList, hc *container.HostConfig) {
+	a.add("HostConfig.Binds", hc.Binds...)
+	for _, m := range hc.Mounts {
+		a.add("HostConfig.Mounts", mountSpec(m))
+	}
+	for _, dst := range slices.Sorted(maps.Keys(hc.Tmpfs)) {
+		v := dst
+		if o := hc.Tmpfs[dst]; o != "" {
+			v += ":" + o
+		}
+		a.add("HostConfig.Tmpfs", v)
+	}
+	a.add("HostConfig.VolumesFrom", hc.VolumesFrom...)
+	a.str("HostConfig.VolumeDriver", hc.VolumeDriver)
+	a.boolean("HostConfig.ReadonlyRootfs", hc.ReadonlyRootfs)
+}
+
 // securityOptArg names the file for an inline seccomp profile.
 func securityOptArg(opt, seccompFile string) string {
 	if so := parseSecurityOpt(opt); so.key == "seccomp" && strings.HasPrefix(strings.TrimSpace(so.value), "{") {
@@ -238,33 +242,8 @@ func namespaceArgs(a *argList, hc *container.HostConfig) {
 }
 
 func resourceArgs(a *argList, r *container.Resources) {
-	if r.Memory != 0 {
-		a.add("HostConfig.Resources.Memory", formatSize(r.Memory))
-	}
-	switch {
-	case r.MemorySwap == -1:
-		a.add("HostConfig.Resources.MemorySwap", "-1")
-	case r.MemorySwap != 0:
-		a.add("HostConfig.Resources.MemorySwap", formatSize(r.MemorySwap))
-	}
-	if r.MemoryReservation != 0 {
-		a.add("HostConfig.Resources.MemoryReservation", formatSize(r.MemoryReservation))
-	}
-	if r.MemorySwappiness != nil {
-		a.add("HostConfig.Resources.MemorySwappiness", strconv.FormatInt(*r.MemorySwappiness, 10))
-	}
-	if r.OomKillDisable != nil {
-		a.args = append(a.args, flagFor("HostConfig.Resources.OomKillDisable")+"="+strconv.FormatBool(*r.OomKillDisable))
-	}
-	if r.NanoCPUs != 0 {
-		a.add("HostConfig.Resources.NanoCPUs", formatCPUs(r.NanoCPUs))
-	}
-	a.int("HostConfig.Resources.CPUShares", r.CPUShares)
-	a.int("HostConfig.Resources.CPUPeriod", r.CPUPeriod)
-	a.int("HostConfig.Resources.CPUQuota", r.CPUQuota)
-	a.str("HostConfig.Resources.CpusetCpus", r.CpusetCpus)
-	a.str("HostConfig.Resources.CpusetMems", r.CpusetMems)
-	a.int("HostConfig.Resources.BlkioWeight", int64(r.BlkioWeight))
+	memoryArgs(a, r)
+	cpuArgs(a, r)
 	blkioArgs(a, r)
 	if r.PidsLimit != nil {
 		a.add("HostConfig.Resources.PidsLimit", strconv.FormatInt(*r.PidsLimit, 10))
@@ -284,7 +263,40 @@ func resourceArgs(a *argList, r *container.Resources) {
 	}
 }
 
+func memoryArgs(a *argList, r *container.Resources) {
+	if r.Memory != 0 {
+		a.add("HostConfig.Resources.Memory", formatSize(r.Memory))
+	}
+	switch {
+	case r.MemorySwap == -1:
+		a.add("HostConfig.Resources.MemorySwap", "-1")
+	case r.MemorySwap != 0:
+		a.add("HostConfig.Resources.MemorySwap", formatSize(r.MemorySwap))
+	}
+	if r.MemoryReservation != 0 {
+		a.add("HostConfig.Resources.MemoryReservation", formatSize(r.MemoryReservation))
+	}
+	if r.MemorySwappiness != nil {
+		a.add("HostConfig.Resources.MemorySwappiness", strconv.FormatInt(*r.MemorySwappiness, 10))
+	}
+	if r.OomKillDisable != nil {
+		a.args = append(a.args, flagFor("HostConfig.Resources.OomKillDisable")+"="+strconv.FormatBool(*r.OomKillDisable))
+	}
+}
+
+func cpuArgs(a *argList, r *container.Resources) {
+	if r.NanoCPUs != 0 {
+		a.add("HostConfig.Resources.NanoCPUs", formatCPUs(r.NanoCPUs))
+	}
+	a.int("HostConfig.Resources.CPUShares", r.CPUShares)
+	a.int("HostConfig.Resources.CPUPeriod", r.CPUPeriod)
+	a.int("HostConfig.Resources.CPUQuota", r.CPUQuota)
+	a.str("HostConfig.Resources.CpusetCpus", r.CpusetCpus)
+	a.str("HostConfig.Resources.CpusetMems", r.CpusetMems)
+}
+
 func blkioArgs(a *argList, r *container.Resources) {
+	a.int("HostConfig.Resources.BlkioWeight", int64(r.BlkioWeight))
 	for _, w := range r.BlkioWeightDevice {
 		a.args = append(a.args, "--blkio-weight-device", fmt.Sprintf("%s:%d", w.Path, w.Weight))
 	}

@@ -158,4 +158,9 @@ func (f *fakeEngine) VolumeInspect(_ context.Context, name string) (volume.Volum
 	return volume.Volume{}, fmt.Errorf("volume %s: %w", name, ErrNoSuchObject)
 }
 
+func (f *fakeEngine) VolumeRemove(_ context.Context, name string) error {
+	f.record("volume-remove:%s", name)
+	return nil
+}
+
 func (f *fakeEngine) Close() error { return nil }

@@ -26,7 +26,9 @@ import (
 // sysctls, runtime), policy_fs.go (read-only, tmpfs, binds, volumes),
 // policy_network.go, policy_resources.go (limits, ceilings, restart, init,
 // logging), policy_security.go (security options, seccomp, AppArmor),
-// flagnames.go (request field -> docker flag), explain.go and check.go.
+// policy_match.go (globs, key spelling), policy_copy.go (deep copy),
+// flagnames.go (request field -> docker flag), explain.go and
+// explain_docker.go (`hardrun explain`), check.go (after create).
 
 // Labels every container hardrun creates carries, unconfined included.
 const (
@@ -113,7 +115,7 @@ type AppArmorLoad struct {
 type Change struct {
 	Flag  string `json:"flag"`
 	Value string `json:"value"` // "" for a boolean flag set to true (--read-only)
-	Key   string `json:"key"` // the profile key that made it; "" when none did (a resolved path)
+	Key   string `json:"key"`   // the profile key that made it; "" when none did (a resolved path)
 	// Why is "default" (the caller said nothing), "resolved" (a bind source
 	// was made absolute and its symlinks resolved), "image VOLUME" (an
 	// anonymous volume the image declares) or "label".
@@ -149,6 +151,13 @@ type Plan struct {
 	// EnsureNetwork names the network the runner must create on demand
 	// (IsolatedNetwork: bridge, com.docker.network.bridge.enable_icc=false).
 	EnsureNetwork string
+	// TransientVolumes are the named volumes the runner made for read-only
+	// anonymous volumes (engines before API 1.42 refuse those); they go
+	// when the container goes.
+	TransientVolumes []string
+	// Image is what the plan was made for: the engine records the image's
+	// USER where the request names none, and Check must know it.
+	Image ImageFacts
 	// AppArmorProfile is set when a generated profile must be loaded first.
 	AppArmorProfile *AppArmorLoad
 	// SeccompFile is where the docker line of WriteExplain says the seccomp
@@ -231,7 +240,7 @@ type evaluation struct {
 }
 
 func newEvaluation(req Request, p *profiles.Profile, img ImageFacts, host HostFacts) *evaluation {
-	plan := &Plan{Request: copyRequest(req), Profile: p}
+	plan := &Plan{Request: copyRequest(req), Profile: p, Image: img}
 	r := &plan.Request
 	if r.Config == nil {
 		r.Config = &container.Config{}

@@ -33,8 +33,12 @@ func bench30Flags() Request {
 		hc("memory", func(h *container.HostConfig) { h.Memory = 1 << 30 }),
 		hc("cpus", func(h *container.HostConfig) { h.NanoCPUs = 15e8 }),
 		hc("pids-limit", func(h *container.HostConfig) { h.PidsLimit = ptr64(512) }),
-		hc("ulimit", func(h *container.HostConfig) { h.Ulimits = []*container.Ulimit{{Name: "nofile", Soft: 2048, Hard: 2048}} }),
-		hc("restart", func(h *container.HostConfig) { h.RestartPolicy = container.RestartPolicy{Name: "on-failure", MaximumRetryCount: 3} }),
+		hc("ulimit", func(h *container.HostConfig) {
+			h.Ulimits = []*container.Ulimit{{Name: "nofile", Soft: 2048, Hard: 2048}}
+		}),
+		hc("restart", func(h *container.HostConfig) {
+			h.RestartPolicy = container.RestartPolicy{Name: "on-failure", MaximumRetryCount: 3}
+		}),
 		hc("rm", func(h *container.HostConfig) { h.AutoRemove = true }),
 		hc("log-opt", func(h *container.HostConfig) { h.LogConfig.Config = map[string]string{"max-size": "1m"} }),
 		hc("volumes-from", func(h *container.HostConfig) { h.VolumesFrom = []string{"web"} }),
@@ -43,7 +47,7 @@ func bench30Flags() Request {
 }
 
 func BenchmarkEvaluate30Flags(b *testing.B) {
-	req, p, host := bench30Flags(), testProfile("default"), testHost()
+	req, p, host := bench30Flags(), loadBuiltin(b, "default"), testHost()
 	img := ImageFacts{Volumes: []string{"/var/lib/app"}, ExposedPorts: []string{"80/tcp"}}
 	if plan, err := Evaluate(req, p, img, host); err != nil || len(plan.Changes) == 0 {
 		b.Fatalf("evaluate: %v", err)

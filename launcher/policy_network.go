@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -48,9 +49,13 @@ func (e *evaluation) applyDefaultNetwork() {
 	e.change(flagFor("HostConfig.NetworkMode"), name, "network.default", "default")
 	// docker puts --ip, --network-alias and the like given without
 	// --network under "default": they belong to the network chosen here.
-	if ep, ok := e.req.NetworkingConfig.EndpointsConfig[network.NetworkDefault]; ok && name != network.NetworkDefault {
-		delete(e.req.NetworkingConfig.EndpointsConfig, network.NetworkDefault)
-		e.req.NetworkingConfig.EndpointsConfig[name] = ep
+	// An empty one is dropped, as docker sends none for a lone network.
+	eps := e.req.NetworkingConfig.EndpointsConfig
+	if ep, ok := eps[network.NetworkDefault]; ok && name != network.NetworkDefault {
+		delete(eps, network.NetworkDefault)
+		if ep != nil && !reflect.DeepEqual(*ep, network.EndpointSettings{}) {
+			eps[name] = ep
+		}
 	}
 }
 

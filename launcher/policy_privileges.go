@@ -205,12 +205,14 @@ func stringSet(list []string) map[string]bool {
 	return s
 }
 
-// gpuDevices is the devices_allow entry that permits --gpus: device requests
-// name no host path a glob could match.
-const gpuDevices = "gpu"
+// gpuDeviceNode stands for what --gpus exposes: the NVIDIA runtime hook
+// adds /dev/nvidia* nodes, so devices_allow must permit those.
+const gpuDeviceNode = "/dev/nvidia0"
 
-// judgeDevices: --device host paths must match a devices_allow glob,
-// --device-cgroup-rule must be listed verbatim, --gpus needs "gpu".
+// judgeDevices: --device host paths must match a devices_allow glob; --gpus
+// needs a glob matching /dev/nvidia0; --device-cgroup-rule names no path
+// (a rule like "a *:* rwm" opens every device), so it needs devices_allow
+// to permit every device (/dev/** or /**).
 func (e *evaluation) judgeDevices() {
 	key := keyList("devices_allow", e.p.DevicesAllow)
 	for _, d := range e.hc.Devices {
@@ -218,13 +220,14 @@ func (e *evaluation) judgeDevices() {
 			e.refuse(item("HostConfig.Resources.Devices", deviceSpec(d)), key, "")
 		}
 	}
+	every := slices.Contains(e.p.DevicesAllow, "/dev/**") || slices.Contains(e.p.DevicesAllow, "/**")
 	for _, r := range e.hc.DeviceCgroupRules {
-		if !slices.Contains(e.p.DevicesAllow, r) {
-			e.refuse(item("HostConfig.Resources.DeviceCgroupRules", r), key, "")
+		if !every {
+			e.refuse(item("HostConfig.Resources.DeviceCgroupRules", r), key, "a cgroup rule needs devices_allow to permit every device (/dev/**)")
 		}
 	}
 	for _, r := range e.hc.DeviceRequests {
-		if !slices.Contains(e.p.DevicesAllow, gpuDevices) {
+		if !matchAnyPath(e.p.DevicesAllow, gpuDeviceNode) {
 			e.refuse(item("HostConfig.Resources.DeviceRequests", gpusSpec(r)), key, "")
 		}
 	}

@@ -142,7 +142,9 @@ func (e *evaluation) applyCPUShares() {
 func (e *evaluation) applyPids() {
 	lim, ceil := e.p.Limits.Pids, e.p.Max.Pids
 	flag := flagFor("HostConfig.Resources.PidsLimit")
-	if e.hc.PidsLimit == nil && !e.given("pids-limit") {
+	// docker always sends the pointer; 0 is what it sends for no flag.
+	unset := e.hc.PidsLimit == nil || *e.hc.PidsLimit == 0
+	if unset && !e.given("pids-limit") {
 		def, key := lim, "limits.pids"
 		if def <= 0 {
 			def, key = ceil, "max.pids"

@@ -21,6 +21,7 @@ func (e *evaluation) judgeSecurity() {
 	for _, raw := range e.hc.SecurityOpt {
 		e.judgeSecurityOpt(parseSecurityOpt(raw), &st)
 	}
+	e.judgeSystemPaths()
 	e.applyNoNewPrivileges(st)
 	e.applySeccomp(st)
 	e.applyAppArmor(st)
@@ -81,6 +82,18 @@ func (e *evaluation) judgeSecurityOpt(o securityOpt, st *securityState) {
 		}
 	default:
 		e.refuse(what, keyEnforce, "unknown security option")
+	}
+}
+
+// judgeSystemPaths refuses a request that sets the masked or read-only
+// paths itself (Engine API only; docker's CLI sends systempaths=unconfined):
+// an empty list unmasks /proc/kcore, /proc/sysrq-trigger and the like.
+func (e *evaluation) judgeSystemPaths() {
+	if e.hc.MaskedPaths != nil {
+		e.refuse(flagFor("HostConfig.MaskedPaths"), keyEnforce, "it replaces the paths the engine masks in /proc and /sys")
+	}
+	if e.hc.ReadonlyPaths != nil {
+		e.refuse(flagFor("HostConfig.ReadonlyPaths"), keyEnforce, "it replaces the paths the engine makes read-only in /proc")
 	}
 }
 
@@ -188,15 +201,15 @@ func (e *evaluation) applySeccomp(st securityState) {
 		return
 	}
 	spec := SeccompSpec(e.p)
-	gen, err := generatedSeccomp(spec)
+	r := cachedSeccomp(spec)
 	switch {
-	case errors.Is(err, seccomp.ErrUnconfined):
+	case errors.Is(r.err, seccomp.ErrUnconfined):
 		e.addSecurityOpt("seccomp=unconfined", "seccomp=unconfined", "seccomp.base")
-	case err != nil:
-		e.fail(err)
+	case r.err != nil:
+		e.fail(r.err)
 	default:
 		shown := fmt.Sprintf("seccomp=<generated: base %s, %d denied, %d allowed>", spec.Base, len(spec.Deny), len(spec.Allow))
-		e.addSecurityOpt("seccomp="+gen, shown, "seccomp")
+		e.addSecurityOpt(r.opt, shown, "seccomp")
 	}
 }
 
@@ -207,25 +220,51 @@ func SeccompSpec(p *profiles.Profile) seccomp.Spec {
 }
 
 // seccompCache memoizes generated profiles: generation is a pure function
-// of the spec and the default base is large.
+// of the spec, and the default base is large.
 var seccompCache sync.Map // string (spec key) -> seccompResult
 
 type seccompResult struct {
-	json string
+	json string // the generated JSON
+	opt  string // "seccomp=" + json, the security option sent
 	err  error
 }
 
 func generatedSeccomp(spec seccomp.Spec) (string, error) {
+	r := cachedSeccomp(spec)
+	return r.json, r.err
+}
+
+func cachedSeccomp(spec seccomp.Spec) seccompResult {
 	key := spec.Base + "\x00" + strings.Join(spec.Deny, ",") + "\x00" + strings.Join(spec.Allow, ",")
 	if r, ok := seccompCache.Load(key); ok {
-		return r.(seccompResult).json, r.(seccompResult).err
+		return r.(seccompResult)
 	}
 	b, err := seccomp.Generate(spec)
 	if err != nil && !errors.Is(err, seccomp.ErrUnconfined) {
 		err = fmt.Errorf("generate seccomp profile: %w", err)
 	}
-	seccompCache.Store(key, seccompResult{string(b), err})
-	return string(b), err
+	r := seccompResult{json: string(b), opt: "seccomp=" + string(b), err: err}
+	seccompCache.Store(key, r)
+	return r
+}
+
+// appArmorCache memoizes generated AppArmor profiles, a pure function of
+// the spec.
+var appArmorCache sync.Map // string (spec key) -> appArmorResult
+
+type appArmorResult struct {
+	text string
+	err  error
+}
+
+func generatedAppArmor(spec apparmor.Spec) (string, error) {
+	key := fmt.Sprintf("%s\x00%t\x00%t\x00%s", spec.Name, spec.NetRaw, spec.AllowPtrace, strings.Join(spec.DenyWrite, "\x00"))
+	if r, ok := appArmorCache.Load(key); ok {
+		return r.(appArmorResult).text, r.(appArmorResult).err
+	}
+	text, err := apparmor.Generate(spec)
+	appArmorCache.Store(key, appArmorResult{text, err})
+	return text, err
 }
 
 func (e *evaluation) appArmorMode() string {
@@ -276,7 +315,7 @@ func (e *evaluation) loadGeneratedAppArmor(name string) {
 		e.notice(fmt.Sprintf("AppArmor profile %s must be loaded on the engine's host (hardrun apparmor install --profile %s there); the engine fails the start without it", name, e.p.Name))
 		return
 	}
-	text, err := apparmor.Generate(AppArmorSpec(e.p))
+	text, err := generatedAppArmor(AppArmorSpec(e.p))
 	if err != nil {
 		e.fail(err)
 		return

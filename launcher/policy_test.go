@@ -22,8 +22,8 @@ type policyCase struct {
 	img     ImageFacts
 	host    func(h *HostFacts)
 	prof    func(p *profiles.Profile) // adjusts the profile
-	refuse  []string          // exact refusal lines, in order; nil: none
-	changes [][2]string       // {flag, value} the plan must contain ("" value: any)
+	refuse  []string                  // exact refusal lines, in order; nil: none
+	changes [][2]string               // {flag, value} the plan must contain ("" value: any)
 	check   func(*testing.T, *Plan)
 }
 
@@ -71,7 +71,7 @@ var policyCases = []policyCase{
 	{name: "privileged", profile: "default", req: []mod{hc("privileged", func(h *container.HostConfig) { h.Privileged = true })},
 		refuse: []string{"--privileged is not permitted (privileged: false)"}},
 	{name: "privileged=false then privileged: the last value wins", profile: "default",
-		req: []mod{hc("privileged", func(h *container.HostConfig) { h.Privileged = true })},
+		req:    []mod{hc("privileged", func(h *container.HostConfig) { h.Privileged = true })},
 		refuse: []string{"--privileged is not permitted (privileged: false)"}},
 	{name: "privileged=false is fine", profile: "default", req: []mod{given("privileged")}},
 	{name: "pid host", profile: "default", req: []mod{hc("pid", func(h *container.HostConfig) { h.PidMode = "host" })},
@@ -179,7 +179,7 @@ var policyCases = []policyCase{
 	{name: "bind slave", profile: "default", req: []mod{binds("/srv/data:/data:slave")},
 		refuse: []string{"-v /srv/data:/data:slave is not permitted: bind propagation slave shares mounts between the host and the container (enforce: true)"}},
 	{name: "volumes.deny glob", profile: "default", req: []mod{binds("/srv/secret/key:/k:ro")},
-		prof: func(p *profiles.Profile) { p.Volumes.Deny = []string{"/srv/secret/**"} },
+		prof:   func(p *profiles.Profile) { p.Volumes.Deny = []string{"/srv/secret/**"} },
 		refuse: []string{"-v /srv/secret/key:/k:ro is not permitted: /srv/secret/key matches /srv/secret/** (volumes.deny: [/srv/secret/**])"}},
 	{name: "--mount bind of /etc", profile: "default", req: []mod{mounts(mount.Mount{Type: mount.TypeBind, Source: "/etc", Target: "/x"})},
 		refuse: []string{"--mount type=bind,source=/etc,target=/x is not permitted: binds of /etc are never permitted (enforce: true)"}},
@@ -203,7 +203,7 @@ var policyCases = []policyCase{
 		}
 	}},
 	{name: "anonymous volume becomes a read-only mount", profile: "default",
-		req: []mod{cfg("volume", func(c *container.Config) { c.Volumes = map[string]struct{}{"/cache": {}} })},
+		req:     []mod{cfg("volume", func(c *container.Config) { c.Volumes = map[string]struct{}{"/cache": {}} })},
 		changes: [][2]string{{"-v", "/cache:ro"}}, check: func(t *testing.T, p *Plan) {
 			if len(p.Request.Config.Volumes) != 0 || !slices.Contains(p.Request.HostConfig.Mounts,
 				mount.Mount{Type: mount.TypeVolume, Target: "/cache", ReadOnly: true}) {
@@ -284,6 +284,8 @@ var policyCases = []policyCase{
 		}},
 	{name: "unknown security option", profile: "default", req: []mod{secOpts("foo=bar")},
 		refuse: []string{"--security-opt foo=bar is not permitted: unknown security option (enforce: true)"}},
+	{name: "masked paths set through the API", profile: "default", req: []mod{hc("", func(h *container.HostConfig) { h.MaskedPaths = []string{} })},
+		refuse: []string{"MaskedPaths is not permitted: it replaces the paths the engine masks in /proc and /sys (enforce: true)"}},
 	{name: "writable cgroups", profile: "default", req: []mod{secOpts("writable-cgroups=true")},
 		refuse: []string{"--security-opt writable-cgroups=true is not permitted: it mounts the cgroup file system writable (enforce: true)"}},
 
@@ -293,7 +295,13 @@ var policyCases = []policyCase{
 	})}, refuse: []string{"--device /dev/sda is not permitted (devices_allow: [])"}},
 	{name: "device cgroup rule", profile: "default", req: []mod{hc("device-cgroup-rule", func(h *container.HostConfig) {
 		h.DeviceCgroupRules = []string{"c 1:3 mr"}
-	})}, refuse: []string{"--device-cgroup-rule 'c 1:3 mr' is not permitted (devices_allow: [])"}},
+	})}, refuse: []string{"--device-cgroup-rule 'c 1:3 mr' is not permitted: a cgroup rule needs devices_allow to permit every device (/dev/**) (devices_allow: [])"}},
+	{name: "device permitted by devices_allow", profile: "default", prof: func(p *profiles.Profile) { p.DevicesAllow = []string{"/dev/nvidia*"} },
+		req: []mod{hc("device", func(h *container.HostConfig) {
+			h.Devices = []container.DeviceMapping{{PathOnHost: "/dev/nvidia0", PathInContainer: "/dev/nvidia0", CgroupPermissions: "rwm"}}
+		}), hc("gpus", func(h *container.HostConfig) {
+			h.DeviceRequests = []container.DeviceRequest{{Count: -1, Capabilities: [][]string{{"gpu"}}}}
+		})}},
 	{name: "gpus", profile: "default", req: []mod{hc("gpus", func(h *container.HostConfig) {
 		h.DeviceRequests = []container.DeviceRequest{{Count: -1, Capabilities: [][]string{{"gpu"}}}}
 	})}, refuse: []string{"--gpus all is not permitted (devices_allow: [])"}},
@@ -402,7 +410,7 @@ var policyCases = []policyCase{
 		}
 	}},
 	{name: "-P binds each exposed port on the loopback", profile: "default", img: ImageFacts{ExposedPorts: []string{"80/tcp", "53/udp"}},
-		req: []mod{hc("publish-all", func(h *container.HostConfig) { h.PublishAllPorts = true })},
+		req:     []mod{hc("publish-all", func(h *container.HostConfig) { h.PublishAllPorts = true })},
 		changes: [][2]string{{"-p", "127.0.0.1::53/udp"}, {"-p", "127.0.0.1::80/tcp"}}},
 
 	// images

@@ -2,6 +2,8 @@ package launcher
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
 
 	"github.com/hardrun/hardrun/apparmor"
 )
@@ -86,7 +89,7 @@ func Run(ctx context.Context, e Engine, l *Launch, tio IO) (int, error) {
 	}
 	if l.Detach {
 		if err := e.ContainerStart(ctx, id); err != nil {
-			removeQuietly(e, id)
+			discard(e, id, plan)
 			return 0, &StartError{Err: err}
 		}
 		fmt.Fprintln(tio.Out, id)
@@ -108,6 +111,7 @@ func createContainer(ctx context.Context, e Engine, l *Launch, plan *Plan, tio I
 	}
 	id, warnings, err := e.ContainerCreate(ctx, &plan.Request)
 	if err != nil {
+		removeTransientVolumes(e, plan)
 		cid.abandon()
 		return "", err
 	}
@@ -115,17 +119,17 @@ func createContainer(ctx context.Context, e Engine, l *Launch, plan *Plan, tio I
 		fmt.Fprintf(tio.Err, "WARNING: %s\n", w)
 	}
 	if err := cid.write(id); err != nil {
-		removeQuietly(e, id)
+		discard(e, id, plan)
 		return "", err
 	}
 	got, err := e.ContainerInspect(ctx, id)
 	if err != nil {
-		removeQuietly(e, id)
+		discard(e, id, plan)
 		cid.abandon()
 		return "", fmt.Errorf("inspect created container: %w", err)
 	}
 	if mm := Check(plan, got); len(mm) > 0 {
-		removeQuietly(e, id)
+		discard(e, id, plan)
 		cid.abandon()
 		return "", &MismatchError{Mismatches: mm}
 	}
@@ -135,6 +139,7 @@ func createContainer(ctx context.Context, e Engine, l *Launch, plan *Plan, tio I
 // prepare makes what the plan relies on exist: the isolated network and
 // the generated AppArmor profile (loaded, or replaced when stale).
 func prepare(ctx context.Context, e Engine, plan *Plan) error {
+	nameReadOnlyAnonymousVolumes(plan)
 	if aa := plan.AppArmorProfile; aa != nil {
 		if err := apparmor.Load(ctx, apparmor.ExecRunner{}, aa.Text); err != nil {
 			return fmt.Errorf("load AppArmor profile %s: %w", aa.Name, err)
@@ -175,6 +180,49 @@ func ensureIsolatedNetwork(ctx context.Context, e Engine, name string) error {
 // behind; it uses its own context so a cancelled run still cleans up.
 func removeQuietly(e Engine, id string) {
 	_ = e.ContainerRemove(context.Background(), id, true)
+}
+
+// discard removes a container that must not survive, and the transient
+// volumes made for it.
+func discard(e Engine, id string, plan *Plan) {
+	removeQuietly(e, id)
+	removeTransientVolumes(e, plan)
+}
+
+func removeTransientVolumes(e Engine, plan *Plan) {
+	for _, v := range plan.TransientVolumes {
+		_ = e.VolumeRemove(context.Background(), v)
+	}
+}
+
+// nameReadOnlyAnonymousVolumes gives each read-only anonymous volume a
+// unique name: Docker 20.10 (API 1.41) refuses ReadOnly on an anonymous
+// volume ("must not set ReadOnly mode when using anonymous volumes"), but
+// accepts it on a named one, which it creates and fills from the image as
+// it would the anonymous one. The runner removes them with the container.
+func nameReadOnlyAnonymousVolumes(plan *Plan) {
+	hc := plan.Request.HostConfig
+	if hc == nil {
+		return
+	}
+	for i := range hc.Mounts {
+		m := &hc.Mounts[i]
+		if m.Type != mount.TypeVolume || m.Source != "" || !m.ReadOnly {
+			continue
+		}
+		m.Source = "hardrun-ro-" + randomHex(12)
+		if m.VolumeOptions == nil {
+			m.VolumeOptions = &mount.VolumeOptions{}
+		}
+		m.VolumeOptions.Labels = map[string]string{"io.hardrun.transient": "true"}
+		plan.TransientVolumes = append(plan.TransientVolumes, m.Source)
+	}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, (n+1)/2)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)[:n]
 }
 
 // waitCondition is docker's: with --rm wait until the engine removed the

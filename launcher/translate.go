@@ -99,6 +99,10 @@ func (o *RunOptions) Request(env TranslateEnv) (Request, error) {
 	if err := validatePullPolicy(o.Pull); err != nil {
 		return Request{}, err
 	}
+	if !o.DisableContentTrust {
+		// Fail closed: docker would verify the image's signature.
+		return Request{}, errContentTrust
+	}
 	b := &requestBuilder{
 		o:   o,
 		env: env,
@@ -244,6 +248,8 @@ func (o *RunOptions) checkFlagsSupported(env TranslateEnv) error {
 	}
 	return errors.Join(errs...)
 }
+
+var errContentTrust = errors.New("content trust (--disable-content-trust=false or DOCKER_CONTENT_TRUST) is not supported: hardrun cannot verify image signatures")
 
 func validatePullPolicy(p string) error {
 	switch p {

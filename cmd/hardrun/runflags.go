@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/docker/cli/opts"
 	"github.com/hardrun/hardrun/launcher"
@@ -55,6 +56,17 @@ func addCreateFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
 	}
 }
 
+// contentTrustEnabled is docker's reading of $DOCKER_CONTENT_TRUST: set
+// and true, or set and not a boolean.
+func contentTrustEnabled() bool {
+	e := os.Getenv("DOCKER_CONTENT_TRUST")
+	if e == "" {
+		return false
+	}
+	t, err := strconv.ParseBool(e)
+	return t || err != nil
+}
+
 func markDockerFlags(fs *pflag.FlagSet, names ...string) {
 	for _, n := range names {
 		_ = fs.SetAnnotation(n, dockerFlagAnnotation, []string{"true"})
@@ -70,7 +82,7 @@ func addCreateBehaviourFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
 	// An explicit --help without -h, which is --hostname.
 	defineBool(fs, &o.Help, "help", "", false, "Print usage")
 	fs.StringVar(&o.Platform, "platform", os.Getenv("DOCKER_DEFAULT_PLATFORM"), "Set platform if server is multi-platform capable")
-	defineBool(fs, &o.DisableContentTrust, "disable-content-trust", "", true, "Skip image verification")
+	defineBool(fs, &o.DisableContentTrust, "disable-content-trust", "", !contentTrustEnabled(), "Skip image verification")
 	fs.StringVar(&o.CIDFile, "cidfile", "", "Write the container ID to the file")
 }
 
@@ -220,7 +232,8 @@ var hiddenAliases = map[string]string{"net": "network", "net-alias": "network-al
 // parseRunArgs parses a docker run/create argument list into o, as docker
 // does: flags stop at IMAGE (or after "--"), the rest is the command.
 // It fills o.Image, o.Cmd and o.Set (the docker flags given, by long
-// name). --help returns pflag.ErrHelp; no IMAGE is an error naming fs.
+// name). With --help it returns nil and sets o.Help, IMAGE or not; no
+// IMAGE is otherwise an error naming fs.
 func parseRunArgs(fs *pflag.FlagSet, o *launcher.RunOptions, args []string) error {
 	fs.SetInterspersed(false)
 	if err := fs.Parse(args); err != nil {
@@ -238,7 +251,7 @@ func parseRunArgs(fs *pflag.FlagSet, o *launcher.RunOptions, args []string) erro
 		o.Set[name] = true
 	})
 	if o.Help {
-		return pflag.ErrHelp
+		return nil // the caller prints the usage; no IMAGE is needed
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"io"
 	"io/fs"
 	"net/netip"
@@ -252,9 +251,25 @@ func TestParseRunArgsSyntax(t *testing.T) {
 }
 
 func TestParseRunArgsHelp(t *testing.T) {
-	_, _, err := translate(t, testEnv(), "--help")
-	if !errors.Is(err, pflag.ErrHelp) {
-		t.Fatalf("--help: error %v, want pflag.ErrHelp", err)
+	for _, args := range [][]string{{"--help"}, {"--rm", "--help", "img"}} {
+		fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+		o := &launcher.RunOptions{}
+		addRunFlags(fs, o)
+		if err := parseRunArgs(fs, o, args); err != nil || !o.Help {
+			t.Errorf("%q: error %v, Help %v; want nil and true", args, err, o.Help)
+		}
+	}
+}
+
+func TestContentTrustFromEnvironment(t *testing.T) {
+	for env, wantDisabled := range map[string]bool{"": true, "0": true, "false": true, "1": false, "yes-ish": false} {
+		t.Setenv("DOCKER_CONTENT_TRUST", env)
+		fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+		o := &launcher.RunOptions{}
+		addRunFlags(fs, o)
+		if o.DisableContentTrust != wantDisabled {
+			t.Errorf("DOCKER_CONTENT_TRUST=%q: DisableContentTrust %v, want %v", env, o.DisableContentTrust, wantDisabled)
+		}
 	}
 }
 
@@ -654,13 +669,14 @@ func TestTranslateFlagLines(t *testing.T) {
 		{name: "cpus too precise", args: []string{"--cpus", "0.0000000001", "img"}, wantErr: `invalid argument "0.0000000001" for "--cpus" flag: value is too precise`},
 		{
 			name: "run behaviour",
-			args: []string{"--name", "web", "--cidfile", "/tmp/cid", "--pull", "never", "-q", "--sig-proxy=false", "--detach-keys", "ctrl-x", "--disable-content-trust=false", "img"},
+			args: []string{"--name", "web", "--cidfile", "/tmp/cid", "--pull", "never", "-q", "--sig-proxy=false", "--detach-keys", "ctrl-x", "--disable-content-trust", "img"},
 			check: func(t *testing.T, r launcher.Request) {
 				if r.Name != "web" || r.HostConfig.ContainerIDFile != "/tmp/cid" {
 					t.Errorf("Name %q ContainerIDFile %q", r.Name, r.HostConfig.ContainerIDFile)
 				}
 			},
 		},
+		{name: "content trust", args: []string{"--disable-content-trust=false", "img"}, wantErr: "content trust (--disable-content-trust=false or DOCKER_CONTENT_TRUST) is not supported: hardrun cannot verify image signatures"},
 		{name: "bad pull policy", args: []string{"--pull", "sometimes", "img"}, wantErr: `invalid pull option: 'sometimes': must be one of "always", "missing" or "never"`},
 		{
 			name: "platform and console size",
@@ -689,7 +705,10 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "use-api-socket",
 			args: []string{"--use-api-socket", "img"},
-			env:  func(e *launcher.TranslateEnv) { e.Host = "unix:///run/user/1000/docker.sock"; e.APISocketCredentials = true },
+			env: func(e *launcher.TranslateEnv) {
+				e.Host = "unix:///run/user/1000/docker.sock"
+				e.APISocketCredentials = true
+			},
 			check: func(t *testing.T, r launcher.Request) {
 				m := r.HostConfig.Mounts
 				if len(m) != 1 || m[0].Source != "/run/user/1000/docker.sock" || m[0].Target != "/var/run/docker.sock" || m[0].BindOptions == nil {
@@ -699,9 +718,9 @@ func TestTranslateFlagLines(t *testing.T) {
 			},
 		},
 		{
-			name: "use-api-socket over TCP",
-			args: []string{"--use-api-socket", "img"},
-			env:  func(e *launcher.TranslateEnv) { e.Host = "tcp://10.0.0.1:2376" },
+			name:    "use-api-socket over TCP",
+			args:    []string{"--use-api-socket", "img"},
+			env:     func(e *launcher.TranslateEnv) { e.Host = "tcp://10.0.0.1:2376" },
 			wantErr: "flag --use-api-socket can only be used with unix sockets: docker endpoint tcp://10.0.0.1:2376 incompatible",
 		},
 		{name: "annotation before API 1.43", args: []string{"--annotation", "a=b", "img"}, wantErr: `"--annotation" requires API version 1.43, but the Docker daemon API version is 1.41`},
