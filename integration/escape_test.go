@@ -105,7 +105,7 @@ func TestEscapeCatalogue(t *testing.T) {
 		{"group-add 0", []string{"--group-add", "0"}},
 		{"group-add root", []string{"--group-add", "root"}},
 		{"cgroup parent", []string{"--cgroup-parent", "escape"}},
-		{"runtime", []string{"--runtime", "io.containerd.runc.v2"}},
+		{"runtime", []string{"--runtime", "crun"}},
 		{"workdir proc", []string{"--workdir", "/proc/self"}},
 		{"shared propagation", []string{"-v", dir + ":/x:shared"}},
 		{"rslave propagation", []string{"--mount", "type=bind,src=" + dir + ",dst=/x,bind-propagation=rslave"}},
@@ -130,7 +130,11 @@ func TestEscapeCatalogue(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			vols, nets := listNames(t, "volume"), listNames(t, "network")
-			args := append([]string{"run", "--rm", labelled(t)}, tc.args...)
+			args := []string{"run", labelled(t)}
+			if !slices.Contains(tc.args, "--restart") { // docker: --restart conflicts with --rm
+				args = append(args, "--rm")
+			}
+			args = append(args, tc.args...)
 			args = append(args, rootImage, "true")
 			r := runHardrun(t, args...)
 			if r.Code != 125 {

@@ -230,4 +230,3 @@ func (e *dockerEngine) VolumeRemove(ctx context.Context, name string) error {
 func IsEngineUnreachable(err error) bool {
 	return errors.Is(err, ErrEngineUnreachable) || client.IsErrConnectionFailed(err)
 }
-

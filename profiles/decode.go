@@ -253,7 +253,13 @@ func (d *decoder) stringValue(k *key, n ast.Node, path, entry string) (string, b
 	if k.check != nil {
 		norm, err := k.check(entry, s)
 		if err != nil {
-			d.add(d.at(n), "%s: %v", path, err)
+			if m := err.Error(); strings.HasPrefix(m, "unknown syscall") || strings.HasPrefix(m, "unknown capability") {
+				// A name the value itself identifies: the position locates
+				// it, the message stays `unknown syscall "mkdri"`.
+				d.add(d.at(n), "%v", err)
+			} else {
+				d.add(d.at(n), "%s: %v", path, err)
+			}
 			return "", false
 		}
 		s = norm

@@ -83,17 +83,17 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name:  "unknown capability",
 			files: map[string]string{"web.yaml": "version: 1\ncap_add: [chown, CAP_NET_RAWW]\n"},
-			want:  []string{`web.yaml:2:18: cap_add[1]: unknown capability "CAP_NET_RAWW" (did you mean "NET_RAW"?)`},
+			want:  []string{`web.yaml:2:18: unknown capability "CAP_NET_RAWW" (did you mean "NET_RAW"?)`},
 		},
 		{
 			name:  "CAP_ALL is not a capability",
 			files: map[string]string{"web.yaml": "version: 1\ncap_drop: [CAP_ALL]\n"},
-			want:  []string{`web.yaml:2:12: cap_drop[0]: unknown capability "CAP_ALL"`},
+			want:  []string{`web.yaml:2:12: unknown capability "CAP_ALL"`},
 		},
 		{
 			name:  "unknown syscall",
 			files: map[string]string{"web.yaml": "version: 1\nseccomp:\n  deny:\n    - mount\n    - ptrce\n"},
-			want:  []string{`web.yaml:5:7: seccomp.deny[1]: unknown syscall "ptrce"`},
+			want:  []string{`web.yaml:5:7: unknown syscall "ptrce"`},
 		},
 		{
 			name:  "bad size",
@@ -218,8 +218,8 @@ cap_add: [FOO]
 privilegd: true
 `},
 			want: []string{
-				`web.yaml:3:10: seccomp.deny[0]: unknown syscall "nope"`,
-				`web.yaml:4:11: cap_add[0]: unknown capability "FOO"`,
+				`web.yaml:3:10: unknown syscall "nope"`,
+				`web.yaml:4:11: unknown capability "FOO"`,
 				`web.yaml:5:1: unknown key "privilegd" (did you mean "privileged"?)`,
 			},
 		},

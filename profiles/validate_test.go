@@ -29,7 +29,7 @@ func TestValidatePaths(t *testing.T) {
 			name:  "a directory",
 			paths: []string{dir},
 			want: []string{
-				`bad1.yaml:2:11: cap_add[0]: unknown capability "NET_RAWW" (did you mean "NET_RAW"?)`,
+				`bad1.yaml:2:11: unknown capability "NET_RAWW" (did you mean "NET_RAW"?)`,
 				`bad1.yaml:3:12: read_only: want a boolean (true or false), got integer 1`,
 				`bad2.yml:1:10: version: unsupported version 3 (this hardrun reads version 1)`,
 				`bad2.yml:3:7: name: "other" does not match the file name (want "bad2")`,
