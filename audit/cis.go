@@ -566,3 +566,9 @@ func formatBytes(n int64) string {
 	}
 	return strconv.FormatInt(n, 10)
 }
+
+// NeedsImage reports whether judging c needs its image's config: only 5.9
+// does, and only for a container that publishes ports.
+func NeedsImage(c container.InspectResponse) bool {
+	return c.HostConfig != nil && len(bindings(c)) > 0
+}

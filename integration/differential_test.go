@@ -213,6 +213,9 @@ func TestDifferentialCreate(t *testing.T) {
 	t.Setenv(diffEmptyEnv, "") // set, but empty: -e takes "", not nothing
 	for _, l := range lines {
 		t.Run(l.name(), func(t *testing.T) {
+			if strings.Contains(l.text, "$SRC") {
+				fx.ensureSource(t)
+			}
 			args := fx.expand(l.args)
 			ref := fx.run(t, "docker", l, args)
 			got := fx.run(t, "hardrun", l, args)
@@ -223,8 +226,9 @@ func TestDifferentialCreate(t *testing.T) {
 
 // diffFixtures are the objects the flag lines refer to.
 type diffFixtures struct {
-	replacer *strings.Replacer
-	cidFile  string
+	replacer    *strings.Replacer
+	cidFile     string
+	sourceLabel string
 }
 
 func setupDiffFixtures(t *testing.T) *diffFixtures {
@@ -235,19 +239,29 @@ func setupDiffFixtures(t *testing.T) *diffFixtures {
 	}
 	diffMustDocker(t, "network", "create", "--subnet", diffSubnet, diffNetwork)
 	t.Cleanup(func() { runDocker(t, "network", "rm", diffNetwork) })
-	diffMustDocker(t, "create", "--name", diffSource, labelled(t), "-v", "/srcdata", "hardrun-test/volume:latest")
+	fx := &diffFixtures{sourceLabel: labelled(t)}
+	fx.ensureSource(t)
 	t.Cleanup(func() {
 		runDocker(t, "rm", "-f", "-v", diffSource)
 		runDocker(t, "volume", "rm", "-f", diffVolume)
 	})
 	cid := filepath.Join(t.TempDir(), "cid")
-	return &diffFixtures{
-		cidFile: cid,
-		replacer: strings.NewReplacer(
-			"$TESTDATA", testdata, "$NET", diffNetwork, "$SRC", diffSource, "$VOL", diffVolume,
-			"$NAME", diffName, "$CIDFILE", cid, "$PLATFORM", "linux/"+runtime.GOARCH,
-		),
+	fx.cidFile = cid
+	fx.replacer = strings.NewReplacer(
+		"$TESTDATA", testdata, "$NET", diffNetwork, "$SRC", diffSource, "$VOL", diffVolume,
+		"$NAME", diffName, "$CIDFILE", cid, "$PLATFORM", "linux/"+runtime.GOARCH,
+	)
+	return fx
+}
+
+// ensureSource (re)creates the container $SRC names: another test run on
+// the same engine may have removed it as a leftover.
+func (fx *diffFixtures) ensureSource(t *testing.T) {
+	t.Helper()
+	if runDocker(t, "inspect", "--type", "container", diffSource).Code == 0 {
+		return
 	}
+	diffMustDocker(t, "create", "--name", diffSource, fx.sourceLabel, "-v", "/srcdata", "hardrun-test/volume:latest")
 }
 
 func diffMustDocker(t *testing.T, args ...string) {

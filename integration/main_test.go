@@ -55,7 +55,7 @@ func testMain(m *testing.M) int {
 }
 
 func pingEngine() error {
-	c, err := client.New(client.FromEnv, client.WithAPIVersionNegotiation())
+	c, err := client.New(client.FromEnv)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func setup() error {
 		return err
 	}
 	hardrunBin = abs
-	c, err := client.New(client.FromEnv, client.WithAPIVersionNegotiation())
+	c, err := client.New(client.FromEnv)
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,9 @@ type Engine interface {
 	ContainerKill(ctx context.Context, id, signal string) error
 	ContainerRemove(ctx context.Context, id string, force bool) error
 	ContainerInspect(ctx context.Context, id string) (container.InspectResponse, error)
+	// ContainerList returns the IDs of the running containers, or of every
+	// container when all is set (docker ps -q [-a]).
+	ContainerList(ctx context.Context, all bool) ([]string, error)
 	ContainerResize(ctx context.Context, id string, height, width uint) error
 
 	NetworkInspect(ctx context.Context, name string) (network.Inspect, error)

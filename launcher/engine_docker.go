@@ -49,8 +49,6 @@ func Connect(ep Endpoint) (Engine, error) {
 	}
 	if ep.APIVersion != "" {
 		opts = append(opts, client.WithAPIVersion(ep.APIVersion))
-	} else {
-		opts = append(opts, client.WithAPIVersionNegotiation())
 	}
 	c, err := client.New(opts...)
 	if err != nil {
@@ -195,6 +193,18 @@ func (e *dockerEngine) ContainerRemove(ctx context.Context, id string, force boo
 func (e *dockerEngine) ContainerInspect(ctx context.Context, id string) (container.InspectResponse, error) {
 	r, err := e.c.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
 	return r.Container, e.engineErr(err)
+}
+
+func (e *dockerEngine) ContainerList(ctx context.Context, all bool) ([]string, error) {
+	r, err := e.c.ContainerList(ctx, client.ContainerListOptions{All: all})
+	if err != nil {
+		return nil, e.engineErr(err)
+	}
+	ids := make([]string, len(r.Items))
+	for i, c := range r.Items {
+		ids[i] = c.ID
+	}
+	return ids, nil
 }
 
 func (e *dockerEngine) ContainerResize(ctx context.Context, id string, height, width uint) error {

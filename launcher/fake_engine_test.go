@@ -132,6 +132,11 @@ func (f *fakeEngine) ContainerInspect(_ context.Context, id string) (container.I
 	return container.InspectResponse{}, nil
 }
 
+func (f *fakeEngine) ContainerList(context.Context, bool) ([]string, error) {
+	f.record("list")
+	return nil, nil
+}
+
 func (f *fakeEngine) ContainerResize(context.Context, string, uint, uint) error {
 	f.record("resize")
 	return nil

@@ -1,7 +1,6 @@
 package launcher
 
 import (
-	"fmt"
 	"path"
 	"strings"
 )
@@ -114,7 +113,5 @@ func under(p, dir string) bool {
 func keyList(key string, list []string) string {
 	return key + ": [" + strings.Join(list, ", ") + "]"
 }
-
-func keyBool(key string, v bool) string { return fmt.Sprintf("%s: %t", key, v) }
 
 func keyString(key, v string) string { return key + ": " + v }

@@ -74,36 +74,6 @@ func (e *evaluation) judgeCapabilities() {
 	}
 }
 
-// dockerDefaultCaps is the engine's default bounding set (moby
-// oci/caps/defaults.go), for telling the capabilities a container keeps when
-// the profile does not drop ALL.
-var dockerDefaultCaps = []string{
-	"CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID",
-	"SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE",
-}
-
-// effectiveCaps returns the capabilities the container will have.
-func effectiveCaps(hc *container.HostConfig) map[string]bool {
-	adds, drops := capSet(hc.CapAdd), capSet(hc.CapDrop)
-	if hc.Privileged || adds["ALL"] {
-		return map[string]bool{"ALL": true}
-	}
-	eff := map[string]bool{}
-	if !drops["ALL"] {
-		for _, c := range dockerDefaultCaps {
-			if !drops[c] {
-				eff[c] = true
-			}
-		}
-	}
-	for c := range adds {
-		eff[c] = true
-	}
-	return eff
-}
-
-func hasCap(eff map[string]bool, c string) bool { return eff["ALL"] || eff[c] }
-
 // namespaceFields are the --pid/--ipc/--uts/--userns/--cgroupns modes, by
 // the name namespaces_allow_host uses.
 func (e *evaluation) namespaceModes() []struct{ ns, field, mode string } {

@@ -63,14 +63,6 @@ func (l ErrorList) sort() ErrorList {
 	return slices.CompactFunc(l, func(a, b *Error) bool { return *a == *b })
 }
 
-// err returns the list as an error, nil when it is empty.
-func (l ErrorList) err() error {
-	if len(l) == 0 {
-		return nil
-	}
-	return l.sort()
-}
-
 // NotFoundError says which profile was asked for and where it was looked for.
 type NotFoundError struct {
 	Name     string

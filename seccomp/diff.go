@@ -85,7 +85,10 @@ func allowedNames(p *mobyseccomp.Seccomp) map[string]bool {
 // ruleNames returns the names of a rule, including the deprecated single
 // "name" field that older profiles use and the engine still reads.
 func ruleNames(rule *mobyseccomp.Syscall) []string {
+	//lint:ignore SA1019 the engine still reads "name"; a profile using it must diff right
 	if rule.Name != "" {
+		//lint:ignore SA1019 as above
+
 		return append([]string{rule.Name}, rule.Names...)
 	}
 	return rule.Names

@@ -26,7 +26,8 @@ func addRunFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
 }
 
 // addCreateFlags defines every `docker create` flag on fs, bound to o,
-// with docker's names, shorthands, types and defaults. docker's hidden
+// with docker's names, shorthands, types and defaults (o is reset to
+// launcher.NewRunOptions, docker's defaults, first). docker's hidden
 // spellings (--net, --net-alias, --dns-opt) and the flags docker refuses
 // against this daemon (--annotation and --health-start-interval before
 // API 1.43/1.44, the Windows-only ones) are defined hidden, so that they

@@ -579,8 +579,16 @@ func (d durationFlag) Set(s string) error {
 	return nil
 }
 
-func (d durationFlag) String() string { return d.p.String() }
-func (durationFlag) Type() string     { return "duration" }
+// String is "0" for zero, which usage output treats as no default (the
+// usage text of docker's duration flags says "(default 0s)" itself).
+func (d durationFlag) String() string {
+	if *d.p == 0 {
+		return "0"
+	}
+	return d.p.String()
+}
+
+func (durationFlag) Type() string { return "duration" }
 
 // defineBool defines a boolean flag that may be given without a value.
 func defineBool(fs *pflag.FlagSet, p *bool, name, short string, def bool, usage string) {

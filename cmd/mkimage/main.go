@@ -17,7 +17,7 @@ func main() {
 	flag.StringVar(&o.Busybox, "busybox", "/bin/busybox", "static busybox binary")
 	flag.StringVar(&o.Hardrun, "hardrun", "bin/hardrun", "static hardrun binary")
 	flag.Parse()
-	c, err := client.New(client.FromEnv, client.WithAPIVersionNegotiation())
+	c, err := client.New(client.FromEnv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mkimage:", err)
 		os.Exit(1)

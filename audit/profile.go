@@ -1,0 +1,270 @@
+package audit
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+)
+
+// ProfileFindings turns the policy's verdict on RequestOf(c) into
+// findings, all failed: each refusal (an item the profile would not have
+// permitted), and each hardening default the profile would have applied
+// because the container lacks it, with the value the container has.
+//
+// Not findings: the hardrun labels (shown with the container instead),
+// cap_add (a default that grants a capability, never a hardening), bind
+// sources the policy only resolved, and a default that equals what the
+// container already has.
+func ProfileFindings(c container.InspectResponse, p Policy) []Finding {
+	out := []Finding{}
+	for _, r := range p.Refusals {
+		out = append(out, refusalFinding(r))
+	}
+	for _, ch := range p.Changes {
+		if f, ok := changeFinding(c, ch); ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// refusalFinding: the key names what would permit the item ("privileged:
+// false"); its value is what the profile wants.
+func refusalFinding(r Refusal) Finding {
+	key, want, ok := strings.Cut(r.Key, ": ")
+	if !ok {
+		key, want = r.Key, "(not permitted)"
+	}
+	title := r.Item + " is not permitted"
+	if r.Why != "" {
+		title += ": " + r.Why
+	}
+	return Finding{Source: SourceProfile, ID: key, Title: title, Want: want, Got: r.Item, Severity: High}
+}
+
+func changeFinding(c container.InspectResponse, ch Change) (Finding, bool) {
+	if ch.Key == "" || ch.Key == "cap_add" || ch.Why == "label" {
+		return Finding{}, false
+	}
+	want := ch.Value
+	if want == "" {
+		want = "true" // a boolean flag: --read-only, --init
+	}
+	got := current(c, ch.Flag, ch.Value)
+	if got == want {
+		return Finding{}, false
+	}
+	title := "missing " + ch.Flag
+	if ch.Value != "" {
+		title += " " + ch.Value
+	}
+	return Finding{Source: SourceProfile, ID: ch.Key, Title: title, Want: want, Got: got, Severity: Medium}, true
+}
+
+// current renders what the container has for the setting a change of
+// flag (to value) would set, in the change's own terms.
+func current(c container.InspectResponse, flag, value string) string {
+	if c.Config == nil || c.HostConfig == nil {
+		return absent
+	}
+	hc := c.HostConfig
+	if f, ok := currentOf[flag]; ok {
+		return f(c, hc, value)
+	}
+	return absent
+}
+
+const absent = "(none)"
+
+var currentOf = map[string]func(container.InspectResponse, *container.HostConfig, string) string{
+	"--user": func(c container.InspectResponse, _ *container.HostConfig, _ string) string {
+		if c.Config.User == "" {
+			return "(none: root)"
+		}
+		return c.Config.User
+	},
+	"--read-only": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+		return strconv.FormatBool(hc.ReadonlyRootfs)
+	},
+	"--cap-drop": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+		return orNone(strings.Join(hc.CapDrop, ","))
+	},
+	"--tmpfs": func(_ container.InspectResponse, hc *container.HostConfig, v string) string {
+		dst, _, _ := strings.Cut(v, ":")
+		if opts, ok := hc.Tmpfs[dst]; ok {
+			return dst + ":" + opts
+		}
+		return absent
+	},
+	"-v":             currentMount,
+	"--mount":        currentMount,
+	"--volumes-from": currentVolumesFrom,
+	"--network": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+		return orNone(string(hc.NetworkMode))
+	},
+	"-p":            currentPublish,
+	"--memory":      sizeOf(func(hc *container.HostConfig) int64 { return hc.Memory }),
+	"--memory-swap": sizeOf(func(hc *container.HostConfig) int64 { return hc.MemorySwap }),
+	"--shm-size":    sizeOf(func(hc *container.HostConfig) int64 { return hc.ShmSize }),
+	"--cpus": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+		if hc.NanoCPUs == 0 {
+			return "0 (unlimited)"
+		}
+		return strconv.FormatFloat(float64(hc.NanoCPUs)/1e9, 'f', -1, 64)
+	},
+	"--cpu-shares": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+		if hc.CPUShares == 0 {
+			return "0 (the engine's 1024)"
+		}
+		return strconv.FormatInt(hc.CPUShares, 10)
+	},
+	"--pids-limit": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+		if hc.PidsLimit == nil || *hc.PidsLimit <= 0 {
+			return "(none: unlimited)"
+		}
+		return strconv.FormatInt(*hc.PidsLimit, 10)
+	},
+	"--ulimit": func(_ container.InspectResponse, hc *container.HostConfig, v string) string {
+		name, _, _ := strings.Cut(v, "=")
+		for _, u := range hc.Ulimits {
+			if u != nil && u.Name == name {
+				return fmt.Sprintf("%s=%d:%d", u.Name, u.Soft, u.Hard)
+			}
+		}
+		return absent
+	},
+	"--init": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+		if hc.Init == nil {
+			return absent
+		}
+		return strconv.FormatBool(*hc.Init)
+	},
+	"--log-driver": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+		return orNone(hc.LogConfig.Type)
+	},
+	"--log-opt": func(_ container.InspectResponse, hc *container.HostConfig, v string) string {
+		k, _, _ := strings.Cut(v, "=")
+		if o, ok := hc.LogConfig.Config[k]; ok {
+			return k + "=" + o
+		}
+		return absent
+	},
+	"--security-opt": currentSecurityOpt,
+}
+
+func sizeOf(field func(*container.HostConfig) int64) func(container.InspectResponse, *container.HostConfig, string) string {
+	return func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+		n := field(hc)
+		switch {
+		case n == 0:
+			return "0 (unlimited)"
+		case n < 0:
+			return strconv.FormatInt(n, 10) + " (unlimited)"
+		}
+		return formatBytes(n)
+	}
+}
+
+// currentMount is the mount the container has where a -v or --mount
+// change (the value as docker takes it) would mount with the profile's
+// default mode.
+func currentMount(c container.InspectResponse, _ *container.HostConfig, v string) string {
+	dst := bindDestination(v)
+	if strings.Contains(v, "target=") || strings.Contains(v, "type=") {
+		dst = mountTarget(v)
+	}
+	for _, m := range c.Mounts {
+		if dst != "" && path.Clean(m.Destination) == path.Clean(dst) {
+			return describeMount(m)
+		}
+	}
+	return absent
+}
+
+func describeMount(m container.MountPoint) string {
+	mode := "ro"
+	if m.RW {
+		mode = "rw"
+	}
+	src := m.Source
+	if m.Type == "volume" && m.Name != "" {
+		src = m.Name
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s %s:%s:%s", m.Type, src, m.Destination, mode))
+}
+
+// mountTarget is the target of a --mount value (target=, dst= or
+// destination=).
+func mountTarget(v string) string {
+	for f := range strings.SplitSeq(v, ",") {
+		k, val, _ := strings.Cut(strings.Trim(f, `"`), "=")
+		switch k {
+		case "target", "dst", "destination":
+			return val
+		}
+	}
+	return ""
+}
+
+func currentVolumesFrom(_ container.InspectResponse, hc *container.HostConfig, v string) string {
+	name, _, _ := strings.Cut(v, ":")
+	for _, f := range hc.VolumesFrom {
+		if n, _, _ := strings.Cut(f, ":"); n == name {
+			return f
+		}
+	}
+	return absent
+}
+
+// currentPublish is how the container publishes the port of a -p change
+// ([IP:][HOSTPORT:]PORT/PROTO).
+func currentPublish(_ container.InspectResponse, hc *container.HostConfig, v string) string {
+	spec := v[strings.LastIndex(v, ":")+1:]
+	p, err := network.ParsePort(spec)
+	if err != nil {
+		return absent
+	}
+	var s []string
+	for _, b := range hc.PortBindings[p] {
+		s = append(s, binding{hostIP: ipString(b.HostIP), hostPort: b.HostPort, port: p.String()}.String())
+	}
+	if len(s) == 0 && hc.PublishAllPorts {
+		return "-P: every interface"
+	}
+	slices.Sort(s)
+	return orNone(strings.Join(s, " "))
+}
+
+// currentSecurityOpt is the container's value for the security option a
+// change adds (no-new-privileges, seccomp or apparmor).
+func currentSecurityOpt(c container.InspectResponse, hc *container.HostConfig, v string) string {
+	key, _ := splitSecurityOpt(v)
+	if key == "apparmor" {
+		return "AppArmorProfile=" + orNone(c.AppArmorProfile)
+	}
+	for _, o := range hc.SecurityOpt {
+		if k, val := splitSecurityOpt(o); k == key {
+			if key == "seccomp" && strings.HasPrefix(strings.TrimSpace(val), "{") {
+				return "seccomp=" + summarizeJSON(val)
+			}
+			return o
+		}
+	}
+	if key == "seccomp" {
+		return "(none: the engine's default profile)"
+	}
+	return absent
+}
+
+// summarizeJSON names an inline seccomp profile by its size and hash.
+func summarizeJSON(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return fmt.Sprintf("<profile JSON, %d bytes, sha256:%s>", len(s), hex.EncodeToString(sum[:6]))
+}
