@@ -24,10 +24,18 @@ import (
 // container already has.
 func ProfileFindings(c container.InspectResponse, p Policy) []Finding {
 	out := []Finding{}
+	refusedOpts := map[string]bool{}
 	for _, r := range p.Refusals {
 		out = append(out, refusalFinding(r))
+		if opt, ok := strings.CutPrefix(r.Item, "--security-opt "); ok {
+			k, _ := splitSecurityOpt(opt)
+			refusedOpts[k] = true
+		}
 	}
 	for _, ch := range p.Changes {
+		if k, _ := splitSecurityOpt(ch.Value); ch.Flag == "--security-opt" && refusedOpts[k] {
+			continue // the policy refused the container's own value: one finding is enough
+		}
 		if f, ok := changeFinding(c, ch); ok {
 			out = append(out, f)
 		}

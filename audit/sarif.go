@@ -142,7 +142,7 @@ func sarifRules(rep Report) ([]sarifRule, map[string]int) {
 	var rules []sarifRule
 	for _, c := range Checks {
 		rules = append(rules, sarifRule{
-			ID: SourceCIS + "/" + c.ID, Name: "CIS Docker Benchmark v1.6.0 " + c.ID,
+			ID: SourceCIS + "/" + c.ID, Name: "CIS-Docker-v1.6.0-" + c.ID,
 			ShortDescription:     sarifText{c.Title},
 			DefaultConfiguration: sarifConfiguration{c.Severity.level()},
 			Properties:           sarifRuleProps{Tags: []string{"security", "cis-docker-benchmark"}, SecuritySeverity: c.Severity.score()},
@@ -163,7 +163,7 @@ func sarifRules(rep Report) ([]sarifRule, map[string]int) {
 	slices.Sort(names)
 	for _, k := range names {
 		rules = append(rules, sarifRule{
-			ID: SourceProfile + "/" + k, Name: "hardrun profile key " + k,
+			ID: SourceProfile + "/" + k, Name: "hardrun-profile-" + k,
 			ShortDescription:     sarifText{"Weaker than the hardrun profile's " + k},
 			DefaultConfiguration: sarifConfiguration{keys[k].level()},
 			Properties:           sarifRuleProps{Tags: []string{"security", "hardrun-profile"}, SecuritySeverity: keys[k].score()},

@@ -237,6 +237,8 @@ func setupDiffFixtures(t *testing.T) *diffFixtures {
 	if err != nil {
 		t.Fatal(err)
 	}
+	runDocker(t, "rm", "-f", "-v", diffSource) // what a crashed run left
+	runDocker(t, "network", "rm", diffNetwork)
 	diffMustDocker(t, "network", "create", "--subnet", diffSubnet, diffNetwork)
 	t.Cleanup(func() { runDocker(t, "network", "rm", diffNetwork) })
 	fx := &diffFixtures{sourceLabel: labelled(t)}

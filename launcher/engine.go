@@ -17,6 +17,9 @@ import (
 // needs. The real implementation (engine_docker.go) is the only file that
 // imports the Docker client; unit tests use a fake of function fields.
 type Engine interface {
+	// APIVersion negotiates the API version with the engine (one ping,
+	// which the first call would make anyway) and returns it.
+	APIVersion(ctx context.Context) (string, error)
 	// Version reports the engine's version and the negotiated API version.
 	Version(ctx context.Context) (EngineVersion, error)
 	Info(ctx context.Context) (system.Info, error)

@@ -105,6 +105,13 @@ func (e *dockerEngine) engineErr(err error) error {
 
 func (e *dockerEngine) Close() error { return e.c.Close() }
 
+func (e *dockerEngine) APIVersion(ctx context.Context) (string, error) {
+	if _, err := e.c.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+		return "", e.engineErr(err)
+	}
+	return e.c.ClientVersion(), nil
+}
+
 func (e *dockerEngine) Version(ctx context.Context) (EngineVersion, error) {
 	v, err := e.c.ServerVersion(ctx, client.ServerVersionOptions{})
 	if err != nil {

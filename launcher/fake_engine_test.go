@@ -46,6 +46,11 @@ func (f *fakeEngine) called() string {
 	return strings.Join(f.calls, " ")
 }
 
+func (f *fakeEngine) APIVersion(context.Context) (string, error) {
+	f.record("ping")
+	return "1.41", nil
+}
+
 func (f *fakeEngine) Version(context.Context) (EngineVersion, error) {
 	f.record("version")
 	return EngineVersion{Version: "20.10.24", APIVersion: "1.41"}, nil

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"syscall"
 
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/image"
@@ -35,7 +37,10 @@ func ensureImage(ctx context.Context, e Engine, l *Launch, tio IO) (image.Inspec
 	if l.Pull == PullNever {
 		return img, fmt.Errorf("Error response from daemon: No such image: %s", familiar(ref))
 	}
-	fmt.Fprintf(tio.Err, "Unable to find image '%s' locally\n", familiar(ref))
+	if !l.Quiet {
+		// As docker: -q keeps stderr free of everything the pull says.
+		fmt.Fprintf(tio.Err, "Unable to find image '%s' locally\n", familiar(ref))
+	}
 	if err := pull(ctx, e, l, ref, tio); err != nil {
 		return img, err
 	}
@@ -54,9 +59,11 @@ func pull(ctx context.Context, e Engine, l *Launch, ref string, tio IO) error {
 	if l.RegistryAuth != nil {
 		opts.RegistryAuth = l.RegistryAuth(reference.Domain(named))
 	}
+	ctx, stop := interruptible(ctx, tio.Signals)
+	defer stop()
 	body, err := e.ImagePull(ctx, named.String(), opts)
 	if err != nil {
-		return err
+		return interrupted(ctx, err)
 	}
 	defer body.Close()
 	out := tio.Err
@@ -64,7 +71,54 @@ func pull(ctx context.Context, e Engine, l *Launch, ref string, tio IO) error {
 		out = io.Discard
 	}
 	isTerm := tio.ErrTTY && !l.Quiet
-	return jsonmessage.DisplayJSONMessagesStream(body, out, tio.ErrFd, isTerm, nil)
+	err = jsonmessage.DisplayJSONMessagesStream(body, out, tio.ErrFd, isTerm, nil)
+	return interrupted(ctx, err)
+}
+
+// InterruptedError is a pull that SIGINT or SIGTERM cut short. docker
+// cancels the pull the same way and exits 128+signal without a message.
+type InterruptedError struct{ Signal syscall.Signal }
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("pull interrupted by %v", e.Signal)
+}
+
+// interruptible returns ctx cancelled when SIGINT or SIGTERM arrives on
+// signals: hardrun subscribes to every signal to proxy them, so without
+// this a Ctrl-C during a pull would wait for the pull to finish and then
+// be delivered to the new container. Other signals arriving before the
+// container exists are dropped, as docker (which proxies only after
+// create) does. stop ends the watch before the proxy takes over.
+func interruptible(ctx context.Context, signals <-chan os.Signal) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	if signals == nil {
+		return ctx, func() { cancel(nil) }
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case sig := <-signals:
+				if s, ok := sig.(syscall.Signal); ok && (s == syscall.SIGINT || s == syscall.SIGTERM) {
+					cancel(&InterruptedError{Signal: s})
+					return
+				}
+			}
+		}
+	}()
+	return ctx, func() { cancel(nil); <-done }
+}
+
+// interrupted reports an error caused by a signal as that signal.
+func interrupted(ctx context.Context, err error) error {
+	var ie *InterruptedError
+	if err != nil && errors.As(context.Cause(ctx), &ie) {
+		return ie
+	}
+	return err
 }
 
 // familiar is docker's short spelling of a reference: busybox:latest.

@@ -91,7 +91,15 @@ func (env TranslateEnv) apiBefore(v string) bool {
 
 // Request translates the options to the Engine API create request docker
 // 28's CLI sends for them, with docker's client-side checks and error
-// messages. It is pure: everything it reads besides o is in env.
+// messages (one line each, without docker's "docker: " prefix). It is
+// pure: everything it reads besides o is in env, and the request shares
+// no memory with o.
+//
+// Not in the request: the run behaviour (Detach, SigProxy, DetachKeys,
+// Pull, Quiet, CIDFile's file) and --kernel-memory, which docker 28 sends
+// to API 1.40-1.41 daemons but the API types here lack. Where docker
+// would do what hardrun cannot, Request refuses: --disable-content-trust
+// =false (image signature verification).
 func (o *RunOptions) Request(env TranslateEnv) (Request, error) {
 	if err := o.checkFlagsSupported(env); err != nil {
 		return Request{}, err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -141,7 +142,7 @@ func (b *requestBuilder) tmpfs() error {
 func (b *requestBuilder) hostFilesystem() error {
 	o := b.o
 	b.hc.Mounts = b.mounts()
-	b.hc.VolumesFrom = o.VolumesFrom
+	b.hc.VolumesFrom = slices.Clone(o.VolumesFrom)
 	b.hc.VolumeDriver = o.VolumeDriver
 	b.hc.ReadonlyRootfs = o.ReadOnly
 	b.hc.ShmSize = o.ShmSize
@@ -156,6 +157,7 @@ func (b *requestBuilder) mounts() []mount.Mount {
 	}
 	out := make([]mount.Mount, len(b.o.Mounts))
 	for i, m := range b.o.Mounts {
+		m = cloneMount(m)
 		if !filepath.IsAbs(m.Source) && strings.HasPrefix(m.Source, ".") && b.env.Cwd != "" {
 			m.Source = filepath.Join(b.env.Cwd, m.Source)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -22,7 +23,7 @@ import (
 // clears the image's entrypoint, which docker sends as [""].
 func (b *requestBuilder) command() error {
 	if len(b.o.Cmd) > 0 {
-		b.cfg.Cmd = b.o.Cmd
+		b.cfg.Cmd = slices.Clone(b.o.Cmd)
 	}
 	switch {
 	case b.o.Entrypoint != "":
@@ -253,7 +254,7 @@ func (b *requestBuilder) identity() error {
 		timeout := o.StopTimeout
 		b.cfg.StopTimeout = &timeout
 	}
-	b.hc.GroupAdd = o.GroupAdd
+	b.hc.GroupAdd = slices.Clone(o.GroupAdd)
 	b.hc.ContainerIDFile = o.CIDFile
 	if o.given("init") {
 		init := o.Init

@@ -3,8 +3,10 @@ package launcher
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/moby/moby/api/types/container"
@@ -37,8 +39,8 @@ func (b *requestBuilder) hostNetwork() error {
 	b.hc.DNS = dns
 	b.hc.DNSOptions = emptyIfNil(o.DNSOptions)
 	b.hc.DNSSearch = emptyIfNil(o.DNSSearch)
-	b.hc.ExtraHosts = o.AddHosts
-	b.hc.Links = o.Links
+	b.hc.ExtraHosts = slices.Clone(o.AddHosts)
+	b.hc.Links = slices.Clone(o.Links)
 	b.hc.PublishAllPorts = o.PublishAll
 	b.hc.NetworkMode = container.NetworkMode("default")
 	if len(o.Networks) > 0 {
@@ -51,7 +53,7 @@ func emptyIfNil(s []string) []string {
 	if s == nil {
 		return []string{}
 	}
-	return s
+	return slices.Clone(s)
 }
 
 func parseDNSServers(servers []string) ([]netip.Addr, error) {
@@ -125,10 +127,10 @@ func (b *requestBuilder) endpoint(n NetworkAttachment, primary bool) (*network.E
 	ep := &network.EndpointSettings{GwPriority: n.GwPriority}
 	ep.Aliases = append(ep.Aliases, n.Aliases...)
 	if len(n.DriverOpts) > 0 {
-		ep.DriverOpts = n.DriverOpts
+		ep.DriverOpts = maps.Clone(n.DriverOpts)
 	}
 	if len(n.Links) > 0 {
-		ep.Links = n.Links
+		ep.Links = slices.Clone(n.Links)
 	}
 	ipam, err := endpointIPAM(n)
 	if err != nil {

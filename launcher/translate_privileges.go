@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/moby/moby/api/types/container"
@@ -23,8 +25,8 @@ import (
 func (b *requestBuilder) privileges() error {
 	o := b.o
 	b.hc.Privileged = o.Privileged
-	b.hc.CapAdd = o.CapAdd
-	b.hc.CapDrop = o.CapDrop
+	b.hc.CapAdd = slices.Clone(o.CapAdd)
+	b.hc.CapDrop = slices.Clone(o.CapDrop)
 	b.hc.Sysctls = emptyMapIfNil(o.Sysctls)
 	b.hc.Runtime = o.Runtime
 	b.hc.Isolation = container.Isolation(o.Isolation)
@@ -36,7 +38,7 @@ func emptyMapIfNil(m map[string]string) map[string]string {
 	if m == nil {
 		return map[string]string{}
 	}
-	return m
+	return maps.Clone(m)
 }
 
 // namespaces validates and sets the namespace modes. --ipc is left to
@@ -140,12 +142,11 @@ func (b *requestBuilder) devices() error {
 		mappings = append(mappings, m)
 	}
 	b.hc.Devices = mappings
-	b.hc.DeviceRequests = b.o.GPUs
+	b.hc.DeviceRequests = cloneDeviceRequests(b.o.GPUs)
 	if len(cdi) > 0 {
-		b.hc.DeviceRequests = append(append([]container.DeviceRequest(nil), b.o.GPUs...),
-			container.DeviceRequest{Driver: "cdi", DeviceIDs: cdi})
+		b.hc.DeviceRequests = append(b.hc.DeviceRequests, container.DeviceRequest{Driver: "cdi", DeviceIDs: cdi})
 	}
-	b.hc.DeviceCgroupRules = b.o.DeviceCgroupRules
+	b.hc.DeviceCgroupRules = slices.Clone(b.o.DeviceCgroupRules)
 	return nil
 }
 

@@ -32,7 +32,7 @@ func (b *requestBuilder) resources() error {
 	r.PidsLimit = &pidsLimit
 	b.cpuResources(r)
 	b.blkioResources(r)
-	r.Ulimits = o.Ulimits
+	r.Ulimits = clonePointees(o.Ulimits)
 	if r.Ulimits == nil {
 		r.Ulimits = []*container.Ulimit{}
 	}
@@ -57,7 +57,7 @@ func (b *requestBuilder) cpuResources(r *container.Resources) {
 func (b *requestBuilder) blkioResources(r *container.Resources) {
 	o := b.o
 	r.BlkioWeight = o.BlkioWeight
-	r.BlkioWeightDevice = o.BlkioWeightDevice
+	r.BlkioWeightDevice = clonePointees(o.BlkioWeightDevice)
 	if r.BlkioWeightDevice == nil {
 		r.BlkioWeightDevice = []*blkiodev.WeightDevice{}
 	}
@@ -73,7 +73,7 @@ func throttleOrEmpty(t []*blkiodev.ThrottleDevice) []*blkiodev.ThrottleDevice {
 	if t == nil {
 		return []*blkiodev.ThrottleDevice{}
 	}
-	return t
+	return clonePointees(t)
 }
 
 // checkSwappiness is docker's early range check of --memory-swappiness.

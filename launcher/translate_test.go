@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/moby/moby/api/types/blkiodev"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
@@ -82,6 +83,76 @@ func TestRequestIsPure(t *testing.T) {
 	r1.Set["new"] = true
 	if o.Set["new"] {
 		t.Error("Request.Set aliases RunOptions.Set")
+	}
+}
+
+// TestRequestSharesNothingWithOptions changes every value reachable from
+// the request and checks that the options did not change with it.
+func TestRequestSharesNothingWithOptions(t *testing.T) {
+	o := richOptions()
+	o.GroupAdd, o.VolumesFrom, o.AddHosts, o.Links = []string{"g"}, []string{"c:ro"}, []string{"h:1.1.1.1"}, []string{"c:a"}
+	o.DNSOptions, o.DeviceCgroupRules = []string{"ndots:1"}, []string{"c 1:3 r"}
+	o.Annotations = map[string]string{"a": "b"}
+	o.GPUs = []container.DeviceRequest{{Count: -1, DeviceIDs: []string{"0"}, Capabilities: [][]string{{"gpu"}}, Options: map[string]string{"k": "v"}}}
+	o.Mounts = append(o.Mounts, mount.Mount{Type: mount.TypeVolume, Target: "/v", VolumeOptions: &mount.VolumeOptions{
+		Labels: map[string]string{"l": "1"}, DriverConfig: &mount.Driver{Name: "local", Options: map[string]string{"o": "1"}}}})
+	o.Networks[0].DriverOpts = map[string]string{"d": "1"}
+	o.BlkioWeightDevice = []*blkiodev.WeightDevice{{Path: "/dev/a", Weight: 10}}
+	o.DeviceReadBps = []*blkiodev.ThrottleDevice{{Path: "/dev/a", Rate: 1}}
+	before, _ := json.Marshal(o)
+	r, err := o.Request(translateEnvForTest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	scribble(reflect.ValueOf(&r).Elem())
+	if after, _ := json.Marshal(o); string(after) != string(before) {
+		t.Errorf("changing the request changed the options:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// scribble changes every settable value reachable from v.
+func scribble(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			scribble(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); f.CanSet() {
+				scribble(f)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			scribble(v.Index(i))
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(v.MapIndex(k))
+			scribble(e)
+			v.SetMapIndex(k, e)
+		}
+		if v.Type().Key().Kind() == reflect.String && !v.IsNil() {
+			v.SetMapIndex(reflect.ValueOf("scribbled").Convert(v.Type().Key()), reflect.Zero(v.Type().Elem()))
+		}
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(v.String() + "~")
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if v.CanSet() {
+			v.SetInt(v.Int() + 1)
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if v.CanSet() {
+			v.SetUint(v.Uint() + 1)
+		}
+	case reflect.Bool:
+		if v.CanSet() {
+			v.SetBool(!v.Bool())
+		}
 	}
 }
 

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/docker/cli/cli/config"
+	"github.com/docker/cli/cli/config/configfile"
+	"github.com/docker/cli/cli/config/credentials"
 	"github.com/moby/moby/api/pkg/authconfig"
 	"github.com/moby/moby/api/types/registry"
 )
@@ -11,12 +14,43 @@ import (
 // dockerHubAuthKey is where docker's config file keeps Docker Hub's login.
 const dockerHubAuthKey = "https://index.docker.io/v1/"
 
+// dockerConfig is docker's config file (--config, $DOCKER_CONFIG, ~/.docker).
+func (a *app) dockerConfig() *configfile.ConfigFile {
+	cfg, err := config.Load(a.g.configDir(a.getenv))
+	if err != nil {
+		cfg = config.LoadDefaultConfigFile(io.Discard)
+	}
+	return cfg
+}
+
+// proxies are the proxy settings docker's config file holds for host; the
+// translation turns them into environment variables, as docker does.
+func (a *app) proxies(host string) map[string]string {
+	cfg := a.dockerConfig()
+	if len(cfg.Proxies) == 0 {
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range cfg.ParseProxyConfig(host, nil) {
+		if v != nil {
+			out[k] = *v
+		}
+	}
+	return out
+}
+
 // registryAuth returns the encoded credentials docker would send for a
 // registry host: from the config file or its credential helpers.
 func (a *app) registryAuth(host string) string {
 	cfg, err := config.Load(a.g.configDir(a.getenv))
 	if err != nil {
-		cfg = config.LoadDefaultConfigFile(io.Discard)
+		// As docker's LoadDefaultConfigFile: warn and carry on with what
+		// loaded. Never fall back to another directory: that would send
+		// ~/.docker's credentials when --config names a broken file.
+		fmt.Fprintln(a.stderr, "WARNING: Error", err)
+	}
+	if !cfg.ContainsAuth() {
+		cfg.CredentialsStore = credentials.DetectDefaultStore(cfg.CredentialsStore)
 	}
 	if host == "docker.io" {
 		host = dockerHubAuthKey

@@ -23,15 +23,15 @@ func (a *app) explain(ctx context.Context, line *runLine) error {
 	if err != nil {
 		return err
 	}
-	req, err := a.request(line.opts, "")
-	if err != nil {
-		return err
-	}
 	e, err := a.engine()
 	if err != nil {
 		return err
 	}
 	defer e.Close()
+	req, err := a.request(ctx, e, line.opts)
+	if err != nil {
+		return err
+	}
 	img, err := e.ImageInspect(ctx, req.Config.Image)
 	if err != nil && !errors.Is(err, launcher.ErrNoSuchObject) {
 		return err

@@ -61,9 +61,13 @@ func (a *app) runCommand(verb, usage string) *cli.Command {
 // IMAGE as docker does.
 func parseRunLine(verb string, args []string) (*runLine, error) {
 	line := &runLine{verb: verb, opts: launcher.NewRunOptions()}
-	fs := pflag.NewFlagSet(verb, pflag.ContinueOnError)
+	fs := pflag.NewFlagSet("hardrun "+verb, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	addRunFlags(fs, line.opts)
+	if verb == "create" {
+		addCreateFlags(fs, line.opts) // docker create has no -d, --sig-proxy, --detach-keys
+	} else {
+		addRunFlags(fs, line.opts)
+	}
 	fs.StringVar(&line.own.profile, "profile", "", "security profile: a name or a FILE")
 	fs.StringArrayVar(&line.own.profileDirs, "profile-dir", nil, "extra profile directory (repeatable)")
 	if verb == "run" {
@@ -74,12 +78,6 @@ func parseRunLine(verb string, args []string) (*runLine, error) {
 	}
 	if err := parseRunArgs(fs, line.opts, args); err != nil {
 		return nil, err
-	}
-	if line.opts.Help {
-		return line, nil
-	}
-	if line.opts.Image == "" {
-		return nil, fmt.Errorf("'hardrun %s' requires at least 1 argument", verb)
 	}
 	return line, nil
 }
@@ -94,13 +92,37 @@ func (a *app) loadProfile(own hardrunFlags) (*profiles.Profile, error) {
 	return p, nil
 }
 
-// request translates the parsed flags into the Engine API request.
-func (a *app) request(o *launcher.RunOptions, apiVersion string) (launcher.Request, error) {
+// request translates the parsed flags into the Engine API request for the
+// API version negotiated with e, as docker's client does: flags the engine
+// is too old for are refused rather than silently dropped.
+func (a *app) request(ctx context.Context, e launcher.Engine, o *launcher.RunOptions) (launcher.Request, error) {
+	api, err := e.APIVersion(ctx)
+	if err != nil {
+		return launcher.Request{}, err
+	}
 	cwd, err := os.Getwd()
 	if err != nil {
 		return launcher.Request{}, err
 	}
-	return o.Request(launcher.TranslateEnv{Cwd: cwd, Getenv: a.getenv, ReadFile: os.ReadFile, APIVersion: apiVersion})
+	ep, err := a.g.endpoint(a.getenv)
+	if err != nil {
+		return launcher.Request{}, err
+	}
+	env := launcher.TranslateEnv{
+		Cwd:        cwd,
+		Getenv:     a.getenv,
+		LookupEnv:  os.LookupEnv,
+		ReadFile:   os.ReadFile,
+		APIVersion: api,
+		Host:       ep.Host,
+		Proxy:      a.proxies(ep.Host),
+	}
+	if fd, isTerm := term.GetFdInfo(a.stdout); isTerm {
+		if ws, err := term.GetWinsize(fd); err == nil {
+			env.ConsoleSize = [2]uint{uint(ws.Height), uint(ws.Width)}
+		}
+	}
+	return o.Request(env)
 }
 
 // launch is `run` and `create`.
@@ -109,15 +131,15 @@ func (a *app) launch(ctx context.Context, line *runLine) error {
 	if err != nil {
 		return err
 	}
-	req, err := a.request(line.opts, "")
-	if err != nil {
-		return err
-	}
 	e, err := a.engine()
 	if err != nil {
 		return err
 	}
 	defer e.Close()
+	req, err := a.request(ctx, e, line.opts)
+	if err != nil {
+		return err
+	}
 	o := line.opts
 	l := &launcher.Launch{
 		Request:      req,

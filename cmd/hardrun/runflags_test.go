@@ -4,6 +4,7 @@ import (
 	"io"
 	"io/fs"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -855,5 +856,107 @@ func BenchmarkParseAndTranslate30Flags(b *testing.B) {
 		if _, _, err := translate(b, env, benchLine...); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestParseMountFlag(t *testing.T) {
+	tests := []struct {
+		value   string
+		check   func(t *testing.T, m mount.Mount)
+		wantErr string
+	}{
+		{value: "Type=BIND,Source=/x,Target=/y,RO", check: func(t *testing.T, m mount.Mount) {
+			if m.Type != mount.TypeBind || m.Source != "/x" || m.Target != "/y" || !m.ReadOnly {
+				t.Errorf("got %+v", m)
+			}
+		}},
+		{value: "dst=/v", check: func(t *testing.T, m mount.Mount) {
+			if m.Type != mount.TypeVolume || m.VolumeOptions != nil {
+				t.Errorf("got %+v, want a plain volume mount", m)
+			}
+		}},
+		{value: "type=bind,src=/x,dst=/y,bind-nonrecursive", check: func(t *testing.T, m mount.Mount) {
+			if m.BindOptions == nil || !m.BindOptions.NonRecursive {
+				t.Errorf("got %+v: docker 28 still takes bind-nonrecursive", m.BindOptions)
+			}
+		}},
+		{value: `dst=/v,volume-label=a=b=c,"volume-opt=o=x,y",volume-driver=local`, check: func(t *testing.T, m mount.Mount) {
+			v := m.VolumeOptions
+			if v == nil || v.Labels["a"] != "b=c" || v.DriverConfig.Options["o"] != "x,y" || v.DriverConfig.Name != "local" {
+				t.Errorf("got %+v", v)
+			}
+		}},
+		{value: "type=tmpfs,dst=/t,tmpfs-size=64m,tmpfs-mode=700", check: func(t *testing.T, m mount.Mount) {
+			if m.TmpfsOptions == nil || m.TmpfsOptions.SizeBytes != 64<<20 || m.TmpfsOptions.Mode != 0o700 {
+				t.Errorf("got %+v", m.TmpfsOptions)
+			}
+		}},
+		{value: "type=bind,src=./rel,dst=/y", check: func(t *testing.T, m mount.Mount) {
+			if m.Source != "./rel" {
+				t.Errorf("Source %q: relative sources are resolved by Request, not while parsing", m.Source)
+			}
+		}},
+		{value: "", wantErr: "EOF"},
+		{value: "type=bind,src=/x", wantErr: "target is required"},
+		{value: "type=,dst=/x", wantErr: "type is required"},
+		{value: "dst=/x,bogus=1", wantErr: "unexpected key 'bogus' in 'bogus=1'"},
+		{value: "dst=/x,bogus", wantErr: "invalid field 'bogus' must be a key=value pair"},
+		{value: "dst=/x,ro=maybe", wantErr: "invalid value for ro: maybe"},
+		{value: "type=bind,dst=/x,volume-nocopy", wantErr: "cannot mix 'volume-*' options with mount type 'bind'"},
+		{value: "type=tmpfs,dst=/x,tmpfs-size=1q", wantErr: "invalid value for tmpfs-size: 1q"},
+		{value: "type=bind,dst=/x,bind-recursive=sometimes", wantErr: `invalid value for bind-recursive: sometimes (must be "enabled", "disabled", "writable", or "readonly")`},
+		{value: "type=bind,dst=/x,bind-recursive=writable", wantErr: "option 'bind-recursive=writable' requires 'readonly' to be specified in conjunction"},
+		{value: "type=bind,dst=/x,ro,bind-recursive=readonly", wantErr: "option 'bind-recursive=readonly' requires 'bind-propagation=rprivate' to be specified in conjunction"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.value, func(t *testing.T) {
+			m, err := parseMountFlag(tc.value)
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, m)
+		})
+	}
+}
+
+func TestNetworkFlag(t *testing.T) {
+	tests := []struct {
+		value   string
+		want    launcher.NetworkAttachment
+		wantErr string
+	}{
+		{value: "my-net", want: launcher.NetworkAttachment{Target: "my-net"}},
+		{value: "MyNet", want: launcher.NetworkAttachment{Target: "MyNet"}},
+		{value: "name=MyNet,alias=A,ip=10.0.0.9,link-local-ip=169.254.1.1,mac-address=02:42:AC:11:00:02,gw-priority=-1",
+			want: launcher.NetworkAttachment{Target: "mynet", Aliases: []string{"a"}, IPv4Address: "10.0.0.9",
+				LinkLocalIPs: []string{"169.254.1.1"}, MacAddress: "02:42:ac:11:00:02", GwPriority: -1}},
+		{value: "alias=a", wantErr: "network name/id is not specified"},
+		{value: "name=n,colour=blue", wantErr: "invalid field key colour"},
+		{value: "name=n,gw-priority=high", wantErr: "invalid gw-priority (high): invalid syntax"},
+		{value: "name=n,driver-opt=novalue", wantErr: "invalid key value pair format in driver options"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.value, func(t *testing.T) {
+			var got []launcher.NetworkAttachment
+			err := (&networkValue{values: &got}).Set(tc.value)
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || !reflect.DeepEqual(got[0], tc.want) {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
 	}
 }

@@ -45,15 +45,15 @@ func (a *app) verify(ctx context.Context, line *runLine) error {
 	}
 	line.opts.Rm, line.opts.Detach, line.opts.TTY, line.opts.Interactive = true, false, false, false
 	line.opts.Set["rm"] = true
-	req, err := a.request(line.opts, "")
-	if err != nil {
-		return err
-	}
 	e, err := a.engine()
 	if err != nil {
 		return err
 	}
 	defer e.Close()
+	req, err := a.request(ctx, e, line.opts)
+	if err != nil {
+		return err
+	}
 	var out bytes.Buffer
 	var plan *launcher.Plan
 	plan0 := a.planner(e, p, line)

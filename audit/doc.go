@@ -1,0 +1,72 @@
+// Package audit judges existing containers from their inspect data: against
+// a hardrun profile, and against the CIS Docker Benchmark v1.6.0 section 5
+// ("Container Runtime") checks that inspect data can judge. It is pure: no
+// engine client, no I/O; the caller (`hardrun audit`) inspects, runs the
+// launcher's policy and hands the results in.
+//
+// # Profile findings
+//
+// The profile rules are not re-implemented here. RequestOf turns inspect
+// data into the create request the container stands for (taking back out
+// what the engine filled in itself: the image's volumes, masked paths, the
+// cgroup v1 namespace, the default bridge, default logging); the caller
+// runs launcher.Evaluate on it, with no flag counted as given, and passes
+// the plan's changes and refusals back as a Policy. A refusal is an item
+// the profile would not have permitted; a change is a hardening default
+// the profile would have applied, so one the container lacks. Each
+// becomes a failed Finding with the profile key, the value the profile
+// wants and the value the container has.
+//
+// # CIS findings
+//
+// Checks is the table: number, title, severity and a judge, each with a
+// comment saying why the check matters and how it reads the inspect data.
+// Every check gives a finding, passed or not; "if applicable" checks (5.2
+// AppArmor, 5.3 SELinux) are skipped (passed, Skipped set) on an engine
+// that lacks the mechanism, and 5.9 when the image's config is unknown.
+// Not judged, since inspect data cannot tell: 5.1, 5.7, 5.23, 5.24, 5.28.
+//
+// # JSON (`hardrun audit --format json`)
+//
+// Stable: within format_version 1 fields are only ever added, and lists
+// are never null.
+//
+//	{
+//	  "format_version": 1,
+//	  "hardrun_version": "1.0.0",         // the hardrun that audited
+//	  "profile": {"name": "default", "hash": "<sha256 hex>"},
+//	  "pass": false,                      // every container passed
+//	  "notices": ["..."],                 // what the policy noted (e.g. AppArmor not available)
+//	  "results": [{                       // one per container, sorted by name
+//	    "container": {
+//	      "id": "<64 hex>", "name": "web", "image": "nginx:1.27",
+//	      "image_id": "sha256:...", "state": "running",
+//	      "profile_label": "default@sha256:...",   // io.hardrun.profile, "" if absent
+//	      "version_label": "1.0.0"                 // io.hardrun.version, "" if absent
+//	    },
+//	    "pass": false,                    // no finding failed
+//	    "findings": [{
+//	      "source": "profile" | "cis",
+//	      "id": "read_only" | "5.13",     // profile key, or CIS number
+//	      "title": "missing --read-only" | "Ensure that the container's root filesystem is mounted as read only",
+//	      "want": "true",                 // what the profile or the check wants
+//	      "got": "false",                 // what the container has
+//	      "pass": false,
+//	      "skipped": true,                // only when the check does not apply (pass is then true)
+//	      "severity": "high" | "medium" | "low"
+//	    }]
+//	  }]
+//	}
+//
+// Profile findings come first, in the policy's order (refusals, then
+// missing defaults); CIS findings follow in the benchmark's order. Profile
+// findings are only failures; CIS findings are every judged check.
+//
+// # SARIF (`hardrun audit --format sarif`)
+//
+// SARIF 2.1.0 for code-scanning dashboards: one run; a rule per CIS check
+// ("cis/5.13") and per profile key with a finding ("profile/read_only"),
+// with a security-severity; a result per failed finding, located at the
+// container (logical location container/<id>, pseudo-path
+// containers/<name>) with a stable partial fingerprint.
+package audit
