@@ -22,7 +22,7 @@ type fakeEngine struct {
 	calls []string
 
 	imageInspectFn func(ref string) (image.InspectResponse, error)
-	imagePullFn    func(ref string) (io.ReadCloser, error)
+	imagePullFn    func(ctx context.Context, ref string) (io.ReadCloser, error)
 	createFn       func(req *Request) (string, []string, error)
 	attachFn       func(id string) (*Stream, error)
 	startFn        func(id string) error
@@ -69,10 +69,10 @@ func (f *fakeEngine) ImageInspect(_ context.Context, ref string) (image.InspectR
 	return image.InspectResponse{ID: "sha256:img"}, nil
 }
 
-func (f *fakeEngine) ImagePull(_ context.Context, ref string, _ PullOptions) (io.ReadCloser, error) {
+func (f *fakeEngine) ImagePull(ctx context.Context, ref string, _ PullOptions) (io.ReadCloser, error) {
 	f.record("pull:%s", ref)
 	if f.imagePullFn != nil {
-		return f.imagePullFn(ref)
+		return f.imagePullFn(ctx, ref)
 	}
 	return io.NopCloser(strings.NewReader(`{"status":"Pulled"}` + "\n")), nil
 }

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
@@ -71,6 +73,13 @@ func (e *MismatchError) Error() string {
 // Run creates the container for l and, unless l.CreateOnly or l.Detach,
 // attaches to it, starts it, waits for it and returns its exit code.
 func Run(ctx context.Context, e Engine, l *Launch, tio IO) (int, error) {
+	// Until the container runs there is nobody to proxy a signal to: an
+	// interrupt cancels the pull or the create instead, leaving nothing.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopWatching := cancelOnInterrupt(tio.Signals, cancel)
+	defer stopWatching()
+
 	img, err := ensureImage(ctx, e, l, tio)
 	if err != nil {
 		return 0, err
@@ -95,7 +104,38 @@ func Run(ctx context.Context, e Engine, l *Launch, tio IO) (int, error) {
 		fmt.Fprintln(tio.Out, id)
 		return 0, nil
 	}
+	stopWatching()
 	return attachAndRun(ctx, e, l, plan, id, tio)
+}
+
+// cancelOnInterrupt calls cancel when SIGINT or SIGTERM arrives on sigc,
+// until the returned stop function is called. Other signals are dropped:
+// there is no container yet to send them to.
+func cancelOnInterrupt(sigc <-chan os.Signal, cancel context.CancelFunc) (stop func()) {
+	if sigc == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case <-done:
+				return
+			case sig := <-sigc:
+				if sig == syscall.SIGINT || sig == syscall.SIGTERM {
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() { close(done) })
+		<-finished
+	}
 }
 
 // createContainer prepares what the plan needs, creates the container and

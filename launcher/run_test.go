@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/moby/moby/api/types/container"
@@ -167,7 +168,7 @@ func TestRunMissingImageIsPulledThenCreated(t *testing.T) {
 		return image.InspectResponse{ID: "sha256:x"}, nil
 	}
 	tio, _, errb := testIO()
-	f.imagePullFn = func(string) (io.ReadCloser, error) {
+	f.imagePullFn = func(context.Context, string) (io.ReadCloser, error) {
 		pulled = true
 		return io.NopCloser(strings.NewReader(`{"status":"Downloaded newer image"}` + "\n")), nil
 	}
@@ -296,4 +297,31 @@ func TestEnsureIsolatedNetwork(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// ctxReader blocks until its context ends, as a pull's HTTP body does.
+type ctxReader struct{ ctx context.Context }
+
+func (r ctxReader) Read([]byte) (int, error) { <-r.ctx.Done(); return 0, r.ctx.Err() }
+func (r ctxReader) Close() error             { return nil }
+
+func TestRunInterruptDuringPullLeavesNothing(t *testing.T) {
+	l, f := testLaunch(t)
+	l.Pull = PullAlways
+	pulling := make(chan struct{})
+	f.imagePullFn = func(ctx context.Context, _ string) (io.ReadCloser, error) {
+		close(pulling)
+		return ctxReader{ctx}, nil
+	}
+	sigc := make(chan os.Signal, 1)
+	tio, _, _ := testIO()
+	tio.Signals = sigc
+	go func() { <-pulling; sigc <- syscall.SIGINT }()
+	_, err := Run(context.Background(), f, l, tio)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want the pull cancelled", err)
+	}
+	if strings.Contains(f.called(), "create") {
+		t.Errorf("engine calls %q include a create", f.called())
+	}
 }

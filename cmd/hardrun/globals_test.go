@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hardrun/hardrun/launcher"
@@ -154,4 +155,25 @@ func TestStartErrorCodes(t *testing.T) {
 			t.Errorf("%q -> %d, want %d", msg, got, want)
 		}
 	}
+}
+
+// FuzzParseGlobals: docker's global flags never panic the parser, and what
+// it returns as the command line is a suffix of the input.
+func FuzzParseGlobals(f *testing.F) {
+	for _, seed := range [][]string{
+		{"-H", "tcp://h:2375", "ps"}, {"--context=prod", "run", "img"}, {"-Dl", "debug"},
+		{"--tlsverify=false", "--tlscacert", "ca.pem", "images"}, {"-Hunix:///x", "--", "run"},
+	} {
+		f.Add(strings.Join(seed, "\x00"))
+	}
+	f.Fuzz(func(t *testing.T, joined string) {
+		args := strings.Split(joined, "\x00")
+		_, rest, err := parseGlobals(args)
+		if err != nil {
+			return
+		}
+		if len(rest) > len(args) || !reflect.DeepEqual(rest, args[len(args)-len(rest):]) && len(rest) > 0 {
+			t.Fatalf("rest %q is not a suffix of %q", rest, args)
+		}
+	})
 }
