@@ -35,7 +35,7 @@ func TestEscapeCatalogue(t *testing.T) {
 	// A container whose namespaces and mounts others could borrow.
 	donor := "hardrun-it-donor"
 	runDocker(t, "rm", "-f", donor)
-	if r := runDocker(t, "create", "--name", donor, "--label", testLabel+"=donor", "-v", "/etc:/host-etc", rootImage, "sleep", "60"); r.Code != 0 {
+	if r := runDocker(t, "create", "--name", donor, "--label", testLabel+"="+runID+".donor", "-v", "/etc:/host-etc", rootImage, "sleep", "60"); r.Code != 0 {
 		t.Fatalf("create donor: %s", r)
 	}
 	defer runDocker(t, "rm", "-f", donor)

@@ -23,6 +23,9 @@ import (
 const testLabel = "io.hardrun.test"
 
 var (
+	// runID tells this test process's containers from another's, so two
+	// runs on one engine never remove each other's containers.
+	runID      = fmt.Sprintf("%d", os.Getpid())
 	hardrunBin string // the static binary under test
 	engineErr  error  // why no engine answers (tests skip outside CI)
 	inCI       = os.Getenv("CI") == "true"
@@ -100,11 +103,18 @@ func setup() error {
 // leftovers fails the run when a labelled container survived its test,
 // and removes it so the next run starts clean.
 func leftovers() error {
-	out, err := exec.Command("docker", "ps", "-aq", "--filter", "label="+testLabel).Output()
+	out, err := exec.Command("docker", "ps", "-a", "--filter", "label="+testLabel,
+		"--format", `{{.ID}} {{.Label "`+testLabel+`"}}`).Output()
 	if err != nil {
 		return fmt.Errorf("list leftover containers: %w", err)
 	}
-	ids := strings.Fields(string(out))
+	var ids []string
+	for _, line := range strings.Split(string(out), "\n") {
+		id, value, ok := strings.Cut(line, " ")
+		if ok && strings.HasPrefix(value, runID+".") {
+			ids = append(ids, id)
+		}
+	}
 	if len(ids) == 0 {
 		return nil
 	}
@@ -163,14 +173,19 @@ func runDocker(t *testing.T, args ...string) cmdResult {
 	return runCmd(t, "", nil, "docker", args...)
 }
 
+// labelValue identifies the containers of test t in this run.
+func labelValue(t *testing.T) string {
+	return runID + "." + strings.ReplaceAll(t.Name(), "/", ".")
+}
+
 // labelled returns the test label flag for a container of test t.
 func labelled(t *testing.T) string {
-	return "--label=" + testLabel + "=" + strings.ReplaceAll(t.Name(), "/", ".")
+	return "--label=" + testLabel + "=" + labelValue(t)
 }
 
 // containersOf lists the containers test t made (to assert none was created).
 func containersOf(t *testing.T) []string {
 	t.Helper()
-	r := runDocker(t, "ps", "-aq", "--filter", "label="+testLabel+"="+strings.ReplaceAll(t.Name(), "/", "."))
+	r := runDocker(t, "ps", "-aq", "--filter", "label="+testLabel+"="+labelValue(t))
 	return strings.Fields(r.Stdout)
 }

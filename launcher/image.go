@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"syscall"
 
 	"github.com/distribution/reference"
@@ -59,11 +58,9 @@ func pull(ctx context.Context, e Engine, l *Launch, ref string, tio IO) error {
 	if l.RegistryAuth != nil {
 		opts.RegistryAuth = l.RegistryAuth(reference.Domain(named))
 	}
-	ctx, stop := interruptible(ctx, tio.Signals)
-	defer stop()
 	body, err := e.ImagePull(ctx, named.String(), opts)
 	if err != nil {
-		return interrupted(ctx, err)
+		return err
 	}
 	defer body.Close()
 	out := tio.Err
@@ -71,45 +68,16 @@ func pull(ctx context.Context, e Engine, l *Launch, ref string, tio IO) error {
 		out = io.Discard
 	}
 	isTerm := tio.ErrTTY && !l.Quiet
-	err = jsonmessage.DisplayJSONMessagesStream(body, out, tio.ErrFd, isTerm, nil)
-	return interrupted(ctx, err)
+	return jsonmessage.DisplayJSONMessagesStream(body, out, tio.ErrFd, isTerm, nil)
 }
 
-// InterruptedError is a pull that SIGINT or SIGTERM cut short. docker
-// cancels the pull the same way and exits 128+signal without a message.
+// InterruptedError is a launch that SIGINT or SIGTERM cut short before the
+// container ran (during the pull or the create). docker cancels the same
+// way and exits 128+signal without a message.
 type InterruptedError struct{ Signal syscall.Signal }
 
 func (e *InterruptedError) Error() string {
-	return fmt.Sprintf("pull interrupted by %v", e.Signal)
-}
-
-// interruptible returns ctx cancelled when SIGINT or SIGTERM arrives on
-// signals: hardrun subscribes to every signal to proxy them, so without
-// this a Ctrl-C during a pull would wait for the pull to finish and then
-// be delivered to the new container. Other signals arriving before the
-// container exists are dropped, as docker (which proxies only after
-// create) does. stop ends the watch before the proxy takes over.
-func interruptible(ctx context.Context, signals <-chan os.Signal) (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	if signals == nil {
-		return ctx, func() { cancel(nil) }
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case sig := <-signals:
-				if s, ok := sig.(syscall.Signal); ok && (s == syscall.SIGINT || s == syscall.SIGTERM) {
-					cancel(&InterruptedError{Signal: s})
-					return
-				}
-			}
-		}
-	}()
-	return ctx, func() { cancel(nil); <-done }
+	return fmt.Sprintf("interrupted by %v", e.Signal)
 }
 
 // interrupted reports an error caused by a signal as that signal.

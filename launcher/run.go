@@ -75,14 +75,14 @@ func (e *MismatchError) Error() string {
 func Run(ctx context.Context, e Engine, l *Launch, tio IO) (int, error) {
 	// Until the container runs there is nobody to proxy a signal to: an
 	// interrupt cancels the pull or the create instead, leaving nothing.
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	stopWatching := cancelOnInterrupt(tio.Signals, cancel)
 	defer stopWatching()
 
 	img, err := ensureImage(ctx, e, l, tio)
 	if err != nil {
-		return 0, err
+		return 0, interrupted(ctx, err)
 	}
 	plan, err := l.Plan(ctx, l.Request, FactsOf(img.Config))
 	if err != nil {
@@ -90,7 +90,7 @@ func Run(ctx context.Context, e Engine, l *Launch, tio IO) (int, error) {
 	}
 	id, err := createContainer(ctx, e, l, plan, tio)
 	if err != nil {
-		return 0, err
+		return 0, interrupted(ctx, err)
 	}
 	if l.CreateOnly {
 		fmt.Fprintln(tio.Out, id)
@@ -108,10 +108,13 @@ func Run(ctx context.Context, e Engine, l *Launch, tio IO) (int, error) {
 	return attachAndRun(ctx, e, l, plan, id, tio)
 }
 
-// cancelOnInterrupt calls cancel when SIGINT or SIGTERM arrives on sigc,
-// until the returned stop function is called. Other signals are dropped:
-// there is no container yet to send them to.
-func cancelOnInterrupt(sigc <-chan os.Signal, cancel context.CancelFunc) (stop func()) {
+// cancelOnInterrupt cancels with an *InterruptedError when SIGINT or
+// SIGTERM arrives on sigc, until the returned stop function is called.
+// hardrun subscribes to every signal to proxy them to the container; until
+// that exists a Ctrl-C must stop the pull or the create instead of being
+// queued for a container that starts anyway. Other signals are dropped, as
+// docker (which proxies only once the container runs) drops them.
+func cancelOnInterrupt(sigc <-chan os.Signal, cancel context.CancelCauseFunc) (stop func()) {
 	if sigc == nil {
 		return func() {}
 	}
@@ -124,8 +127,8 @@ func cancelOnInterrupt(sigc <-chan os.Signal, cancel context.CancelFunc) (stop f
 			case <-done:
 				return
 			case sig := <-sigc:
-				if sig == syscall.SIGINT || sig == syscall.SIGTERM {
-					cancel()
+				if s, ok := sig.(syscall.Signal); ok && (s == syscall.SIGINT || s == syscall.SIGTERM) {
+					cancel(&InterruptedError{Signal: s})
 					return
 				}
 			}

@@ -318,8 +318,9 @@ func TestRunInterruptDuringPullLeavesNothing(t *testing.T) {
 	tio.Signals = sigc
 	go func() { <-pulling; sigc <- syscall.SIGINT }()
 	_, err := Run(context.Background(), f, l, tio)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want the pull cancelled", err)
+	var ie *InterruptedError
+	if !errors.As(err, &ie) || ie.Signal != syscall.SIGINT {
+		t.Fatalf("err = %v, want the pull interrupted by SIGINT", err)
 	}
 	if strings.Contains(f.called(), "create") {
 		t.Errorf("engine calls %q include a create", f.called())

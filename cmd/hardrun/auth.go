@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/docker/cli/cli/config"
 	"github.com/docker/cli/cli/config/configfile"
@@ -14,13 +13,23 @@ import (
 // dockerHubAuthKey is where docker's config file keeps Docker Hub's login.
 const dockerHubAuthKey = "https://index.docker.io/v1/"
 
-// dockerConfig is docker's config file (--config, $DOCKER_CONFIG, ~/.docker).
+// dockerConfig is docker's config file (--config, $DOCKER_CONFIG,
+// ~/.docker), read once per process. A broken file is reported as docker
+// reports it, and what loaded is used; hardrun never falls back to another
+// directory, which would send ~/.docker's credentials when --config names
+// a broken file.
 func (a *app) dockerConfig() *configfile.ConfigFile {
-	cfg, err := config.Load(a.g.configDir(a.getenv))
-	if err != nil {
-		cfg = config.LoadDefaultConfigFile(io.Discard)
-	}
-	return cfg
+	a.cfgOnce.Do(func() {
+		cfg, err := config.Load(a.g.configDir(a.getenv))
+		if err != nil {
+			fmt.Fprintln(a.stderr, "WARNING: Error", err)
+		}
+		if !cfg.ContainsAuth() {
+			cfg.CredentialsStore = credentials.DetectDefaultStore(cfg.CredentialsStore)
+		}
+		a.cfg = cfg
+	})
+	return a.cfg
 }
 
 // proxies are the proxy settings docker's config file holds for host; the
@@ -42,16 +51,7 @@ func (a *app) proxies(host string) map[string]string {
 // registryAuth returns the encoded credentials docker would send for a
 // registry host: from the config file or its credential helpers.
 func (a *app) registryAuth(host string) string {
-	cfg, err := config.Load(a.g.configDir(a.getenv))
-	if err != nil {
-		// As docker's LoadDefaultConfigFile: warn and carry on with what
-		// loaded. Never fall back to another directory: that would send
-		// ~/.docker's credentials when --config names a broken file.
-		fmt.Fprintln(a.stderr, "WARNING: Error", err)
-	}
-	if !cfg.ContainsAuth() {
-		cfg.CredentialsStore = credentials.DetectDefaultStore(cfg.CredentialsStore)
-	}
+	cfg := a.dockerConfig()
 	if host == "docker.io" {
 		host = dockerHubAuthKey
 	}

@@ -9,7 +9,10 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
+
+	"github.com/docker/cli/cli/config/configfile"
 
 	"github.com/hardrun/hardrun/launcher"
 	"github.com/urfave/cli/v3"
@@ -30,6 +33,9 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+
+	cfgOnce sync.Once
+	cfg     *configfile.ConfigFile // docker's config file, see dockerConfig
 }
 
 func main() {
@@ -86,6 +92,10 @@ func (a *app) exitCode(err error) int {
 	}
 	if errors.Is(err, launcher.ErrRefused) {
 		return 125 // the refusal lines are already printed
+	}
+	var ie *launcher.InterruptedError
+	if errors.As(err, &ie) {
+		return 128 + int(ie.Signal) // as docker: silent, 130 for Ctrl-C
 	}
 	fmt.Fprintf(a.stderr, "hardrun: %v\n", err)
 	var se *launcher.StartError
