@@ -176,6 +176,7 @@ func (au *auditor) run(ctx context.Context, ids []string, all bool, factsDone <-
 		})
 	}
 	wg.Wait()
+	<-factsDone
 	if au.factsErr != nil {
 		return nil, nil, au.factsErr
 	}

@@ -19,19 +19,12 @@ func (a *app) explain(ctx context.Context, line *runLine) error {
 	default:
 		return fmt.Errorf("unknown --format %q: use text, json or docker", line.own.format)
 	}
-	p, err := a.loadProfile(line.own)
+	s, err := a.start(ctx, line)
 	if err != nil {
 		return err
 	}
-	e, err := a.engine()
-	if err != nil {
-		return err
-	}
-	defer e.Close()
-	req, err := a.request(ctx, e, line.opts)
-	if err != nil {
-		return err
-	}
+	defer s.e.Close()
+	p, e, req := s.p, s.e, s.req
 	img, err := e.ImageInspect(ctx, req.Config.Image)
 	if err != nil && !errors.Is(err, launcher.ErrNoSuchObject) {
 		return err

@@ -125,21 +125,40 @@ func (a *app) request(ctx context.Context, e launcher.Engine, o *launcher.RunOpt
 	return o.Request(env)
 }
 
-// launch is `run` and `create`.
-func (a *app) launch(ctx context.Context, line *runLine) error {
+// session is what every run-like command starts from: the profile, a
+// connected engine (close it) and the translated request.
+type session struct {
+	p   *profiles.Profile
+	e   launcher.Engine
+	req launcher.Request
+}
+
+// start loads the profile, connects to the engine and translates the line.
+func (a *app) start(ctx context.Context, line *runLine) (*session, error) {
 	p, err := a.loadProfile(line.own)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	e, err := a.engine()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer e.Close()
 	req, err := a.request(ctx, e, line.opts)
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	return &session{p: p, e: e, req: req}, nil
+}
+
+// launch is `run` and `create`.
+func (a *app) launch(ctx context.Context, line *runLine) error {
+	s, err := a.start(ctx, line)
 	if err != nil {
 		return err
 	}
+	defer s.e.Close()
+	p, e, req := s.p, s.e, s.req
 	o := line.opts
 	l := &launcher.Launch{
 		Request:      req,

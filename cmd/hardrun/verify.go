@@ -39,21 +39,14 @@ func (a *app) verify(ctx context.Context, line *runLine) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.loadProfile(line.own)
-	if err != nil {
-		return err
-	}
 	line.opts.Rm, line.opts.Detach, line.opts.TTY, line.opts.Interactive = true, false, false, false
 	line.opts.Set["rm"] = true
-	e, err := a.engine()
+	s, err := a.start(ctx, line)
 	if err != nil {
 		return err
 	}
-	defer e.Close()
-	req, err := a.request(ctx, e, line.opts)
-	if err != nil {
-		return err
-	}
+	defer s.e.Close()
+	p, e, req := s.p, s.e, s.req
 	var out bytes.Buffer
 	var plan *launcher.Plan
 	plan0 := a.planner(e, p, line)
