@@ -8,8 +8,9 @@
 //
 // The profile rules are not re-implemented here. RequestOf turns inspect
 // data into the create request the container stands for (taking back out
-// what the engine filled in itself: the image's volumes, masked paths, the
-// cgroup v1 namespace, the default bridge, default logging); the caller
+// what docker and the engine filled in themselves: the image's volumes,
+// masked paths, label=disable beside a host namespace, the cgroup v1
+// namespace, the default bridge, default logging); the caller
 // runs launcher.Evaluate on it, with no flag counted as given, and passes
 // the plan's changes and refusals back as a Policy. A refusal is an item
 // the profile would not have permitted; a change is a hardening default

@@ -115,7 +115,10 @@ var currentOf = map[string]func(container.InspectResponse, *container.HostConfig
 	"--mount":        currentMount,
 	"--volumes-from": currentVolumesFrom,
 	"--network": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
-		return orNone(string(hc.NetworkMode))
+		if m := hc.NetworkMode; m == network.NetworkDefault || m == network.NetworkBridge || m == "" {
+			return "bridge (the engine's default)"
+		}
+		return string(hc.NetworkMode)
 	},
 	"-p":            currentPublish,
 	"--memory":      sizeOf(func(hc *container.HostConfig) int64 { return hc.Memory }),

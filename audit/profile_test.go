@@ -49,7 +49,7 @@ func TestProfileFindingsFromChanges(t *testing.T) {
 		{name: "anonymous volume", change: Change{"-v", "/cache:ro", "volumes.default_mode", "default"}, want: "/cache:ro", got: "volume 3f2a:/cache:rw"},
 		{name: "mount", change: Change{"--mount", "type=volume,target=/cache,readonly", "volumes.default_mode", "image VOLUME"}, got: "volume 3f2a:/cache:rw"},
 		{name: "tmpfs", change: Change{"--tmpfs", "/tmp:rw,noexec", "tmpfs", "default"}, got: "(none)"},
-		{name: "network", change: Change{"--network", "hardrun-isolated", "network.default", "default"}, got: "default"},
+		{name: "network", change: Change{"--network", "hardrun-isolated", "network.default", "default"}, got: "bridge (the engine's default)"},
 		{name: "publish", change: Change{"-p", "127.0.0.1:8080:80/tcp", "network.publish_host_ip", "default"}, got: "0.0.0.0:8080->80/tcp"},
 		{name: "memory", change: Change{"--memory", "512m", "limits.memory", "default"}, got: "0 (unlimited)"},
 		{name: "cpus", change: Change{"--cpus", "1.0", "limits.cpus", "default"}, got: "0 (unlimited)"},

@@ -49,6 +49,7 @@ func RequestOf(c container.InspectResponse, f EngineFacts) Request {
 var requestSteps = []func(*Request, container.InspectResponse, EngineFacts){
 	coveredVolumes,
 	systemPaths,
+	hostLabelDisable,
 	engineNamespaces,
 	defaultNetwork,
 	endpoints,
@@ -128,6 +129,23 @@ func hasSecurityOpt(opts []string, key string) bool {
 		}
 	}
 	return false
+}
+
+// hostLabelDisable: docker adds label=disable itself to a container that
+// shares the host's PID or IPC namespace or is privileged (SELinux cannot
+// label it); that namespace or --privileged is what the policy judges.
+func hostLabelDisable(r *Request, _ container.InspectResponse, _ EngineFacts) {
+	hc := r.HostConfig
+	if hc.PidMode != "host" && hc.IpcMode != "host" && !hc.Privileged {
+		return
+	}
+	var opts []string
+	for _, o := range hc.SecurityOpt {
+		if k, v := splitSecurityOpt(o); k != "label" || v != "disable" {
+			opts = append(opts, o)
+		}
+	}
+	hc.SecurityOpt = opts
 }
 
 // engineNamespaces: on a cgroup v1 host the engine records the host's

@@ -136,6 +136,26 @@ func TestRequestOf(t *testing.T) {
 			},
 		},
 		{
+			name: "docker's own label=disable beside --pid host",
+			edit: func(c *container.InspectResponse) {
+				c.HostConfig.PidMode, c.HostConfig.SecurityOpt = "host", []string{"no-new-privileges", "label=disable"}
+			},
+			check: func(t *testing.T, r Request) {
+				if want := []string{"no-new-privileges"}; !reflect.DeepEqual(r.HostConfig.SecurityOpt, want) {
+					t.Errorf("security opts %v, want %v", r.HostConfig.SecurityOpt, want)
+				}
+			},
+		},
+		{
+			name: "label=disable alone is the caller's",
+			edit: func(c *container.InspectResponse) { c.HostConfig.SecurityOpt = []string{"label=disable"} },
+			check: func(t *testing.T, r Request) {
+				if want := []string{"label=disable"}; !reflect.DeepEqual(r.HostConfig.SecurityOpt, want) {
+					t.Errorf("security opts %v, want %v", r.HostConfig.SecurityOpt, want)
+				}
+			},
+		},
+		{
 			name:  "engine-wide no-new-privileges",
 			facts: EngineFacts{NoNewPrivileges: true},
 			edit:  func(c *container.InspectResponse) { c.HostConfig.SecurityOpt = []string{"seccomp=unconfined"} },

@@ -67,19 +67,14 @@ func (a *app) audit(ctx context.Context, o auditOptions) error {
 		return err
 	}
 	defer e.Close()
-	aud := &auditor{e: e, p: p, images: map[string]*imageConfig{}}
-	factsDone := make(chan struct{})
-	go func() {
-		defer close(factsDone)
-		aud.factsErr = aud.readFacts(ctx, a)
-	}()
+	au := newAuditor(ctx, a, e, p)
 	ids := o.names
 	if o.all {
 		if ids, err = e.ContainerList(ctx, true); err != nil {
 			return fmt.Errorf("list containers: %w", err)
 		}
 	}
-	results, notices, err := aud.run(ctx, ids, o.all, factsDone)
+	results, notices, err := au.run(ctx, ids, o.all)
 	if err != nil {
 		return err
 	}
@@ -98,13 +93,24 @@ type auditor struct {
 	e launcher.Engine
 	p *profiles.Profile
 
-	// set before factsDone closes
+	// The facts are read while the containers are listed and inspected;
+	// they are set when ready is closed.
+	ready    chan struct{}
 	host     launcher.HostFacts
 	facts    audit.EngineFacts
 	factsErr error
 
 	mu     sync.Mutex
 	images map[string]*imageConfig // by image ID
+}
+
+func newAuditor(ctx context.Context, a *app, e launcher.Engine, p *profiles.Profile) *auditor {
+	au := &auditor{e: e, p: p, ready: make(chan struct{}), images: map[string]*imageConfig{}}
+	go func() {
+		defer close(au.ready)
+		au.factsErr = au.readFacts(ctx, a)
+	}()
+	return au
 }
 
 // readFacts reads the engine's info (for the CIS checks) and the host
@@ -143,15 +149,16 @@ func recordedPath(local bool) func(string) (string, error) {
 	}
 }
 
-// run audits the containers concurrently. A container removed between
-// --all's list and its inspect is skipped; any other error fails the run.
-func (au *auditor) run(ctx context.Context, ids []string, all bool, factsDone <-chan struct{}) ([]audit.Result, []string, error) {
-	type outcome struct {
-		res     audit.Result
-		notices []string
-		skip    bool
-		err     error
-	}
+// outcome is one container's audit.
+type outcome struct {
+	res     audit.Result
+	notices []string
+	skip    bool // removed since --all listed it
+	err     error
+}
+
+// run audits the containers concurrently, in the order given.
+func (au *auditor) run(ctx context.Context, ids []string, all bool) ([]audit.Result, []string, error) {
 	out := make([]outcome, len(ids))
 	sem := make(chan struct{}, auditParallel)
 	var wg sync.WaitGroup
@@ -160,43 +167,57 @@ func (au *auditor) run(ctx context.Context, ids []string, all bool, factsDone <-
 			sem <- struct{}{}
 			c, err := au.e.ContainerInspect(ctx, id)
 			<-sem
-			if all && errors.Is(err, launcher.ErrNoSuchObject) {
-				out[i].skip = true
-				return
-			}
-			if err != nil {
-				out[i].err = fmt.Errorf("inspect container %s: %w", id, err)
-				return
-			}
-			<-factsDone
-			if au.factsErr != nil {
-				return
-			}
-			out[i].res, out[i].notices, out[i].err = au.judge(ctx, c)
+			out[i] = au.audit(ctx, id, c, err, all)
 		})
 	}
 	wg.Wait()
-	<-factsDone
+	<-au.ready
 	if au.factsErr != nil {
 		return nil, nil, au.factsErr
 	}
+	return collect(out)
+}
+
+// audit judges one inspected container once the facts are in. A container
+// removed between --all's list and its inspect is skipped; any other error
+// fails the run.
+func (au *auditor) audit(ctx context.Context, id string, c container.InspectResponse, err error, all bool) outcome {
+	switch {
+	case all && errors.Is(err, launcher.ErrNoSuchObject):
+		return outcome{skip: true}
+	case err != nil:
+		return outcome{err: fmt.Errorf("inspect container %s: %w", id, err)}
+	}
+	<-au.ready
+	if au.factsErr != nil {
+		return outcome{err: au.factsErr}
+	}
+	res, notices, err := au.judge(ctx, c)
+	return outcome{res: res, notices: notices, err: err}
+}
+
+// collect gathers the results (a container named twice, by name and by
+// ID, once) and the distinct notices, or every error.
+func collect(out []outcome) ([]audit.Result, []string, error) {
 	var results []audit.Result
 	var errs []error
-	var texts []string
+	var notices []string
+	seen := map[string]bool{}
 	for _, o := range out {
 		switch {
 		case o.err != nil:
 			errs = append(errs, o.err)
-		case !o.skip:
+		case !o.skip && !seen[o.res.Container.ID]:
+			seen[o.res.Container.ID] = true
 			results = append(results, o.res)
-			texts = append(texts, o.notices...)
+			notices = append(notices, o.notices...)
 		}
 	}
 	if len(errs) > 0 {
 		return nil, nil, errors.Join(errs...)
 	}
-	slices.Sort(texts)
-	return results, slices.Compact(texts), nil
+	slices.Sort(notices)
+	return results, slices.Compact(notices), nil
 }
 
 // judge runs the launcher's policy on the request the container stands for

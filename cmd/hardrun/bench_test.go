@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"path/filepath"
 	"testing"
@@ -57,6 +58,12 @@ func benchHost(cwd string) launcher.HostFacts {
 	}
 }
 
+// benchEngine answers the API version look-up the translation makes; the
+// in-process path asks the engine nothing else.
+type benchEngine struct{ launcher.Engine }
+
+func (benchEngine) APIVersion(context.Context) (string, error) { return "1.41", nil }
+
 var benchImage = launcher.ImageFacts{User: "nginx", Volumes: []string{"/var/cache/nginx"}, ExposedPorts: []string{"80/tcp"}}
 
 // argvToRequest is the in-process part of `hardrun run`: argv → parsed
@@ -70,7 +77,7 @@ func argvToRequest(a *app, load func(hardrunFlags) (*profiles.Profile, error), h
 	if err != nil {
 		return nil, err
 	}
-	req, err := a.request(line.opts, "")
+	req, err := a.request(context.Background(), benchEngine{}, line.opts)
 	if err != nil {
 		return nil, err
 	}
