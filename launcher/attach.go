@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
@@ -47,7 +48,7 @@ func attachAndRun(ctx context.Context, e Engine, l *Launch, plan *Plan, id strin
 		return 0, &StartError{Err: err}
 	}
 	if cfg.Tty && tio.OutTTY {
-		resizeToTerminal(ctx, e, id, tio)
+		initialResize(ctx, e, id, tio)
 	}
 	stopSignals := proxySignals(ctx, e, l, cfg, id, tio)
 	defer stopSignals()
@@ -203,7 +204,7 @@ func forwardSignal(ctx context.Context, e Engine, l *Launch, cfg *container.Conf
 	switch s {
 	case syscall.SIGWINCH:
 		if cfg.Tty && tio.OutTTY {
-			resizeToTerminal(ctx, e, id, tio)
+			_ = resizeToTerminal(ctx, e, id, tio)
 		}
 		return
 	case syscall.SIGCHLD, syscall.SIGPIPE, syscall.SIGURG:
@@ -217,10 +218,26 @@ func forwardSignal(ctx context.Context, e Engine, l *Launch, cfg *container.Conf
 }
 
 // resizeToTerminal gives the container's TTY the local terminal's size.
-func resizeToTerminal(ctx context.Context, e Engine, id string, tio IO) {
+func resizeToTerminal(ctx context.Context, e Engine, id string, tio IO) error {
 	ws, err := term.GetWinsize(tio.OutFd)
 	if err != nil || ws.Height == 0 || ws.Width == 0 {
-		return
+		return nil
 	}
-	_ = e.ContainerResize(ctx, id, uint(ws.Height), uint(ws.Width))
+	return e.ContainerResize(ctx, id, uint(ws.Height), uint(ws.Width))
+}
+
+// initialResize sizes the TTY right after start. The engine may not have
+// the process's terminal ready yet, so a failure is retried briefly, as
+// docker's client does.
+func initialResize(ctx context.Context, e Engine, id string, tio IO) {
+	for attempt := 1; attempt <= 5; attempt++ {
+		if resizeToTerminal(ctx, e, id, tio) == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Duration(attempt) * 10 * time.Millisecond):
+		}
+	}
 }
