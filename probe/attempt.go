@@ -5,11 +5,13 @@ import "slices"
 // Attempt names, in the order the probe runs them and reports them.
 const (
 	AttemptMount          = "mount"
+	AttemptUmount         = "umount"
 	AttemptUnshareUserNS  = "unshare-userns"
 	AttemptUnshareMountNS = "unshare-mountns"
 	AttemptPtrace         = "ptrace"
 	AttemptKeyctl         = "keyctl"
 	AttemptAddKey         = "add-key"
+	AttemptRequestKey     = "request-key"
 	AttemptBPF            = "bpf"
 	AttemptPerfEventOpen  = "perf-event-open"
 	AttemptRawSocket      = "raw-socket"
@@ -28,11 +30,13 @@ const (
 // attemptCatalogue is every attempt with what it does, for --help and doc.go.
 var attemptCatalogue = []struct{ name, does string }{
 	{AttemptMount, "mount a tmpfs on a new temporary directory, unmount it at once"},
+	{AttemptUmount, "umount2 a path that does not exist (reaching the path lookup means the filter let it through)"},
 	{AttemptUnshareUserNS, "create a user namespace (clone a child that exits at once)"},
 	{AttemptUnshareMountNS, "unshare(CLONE_NEWNS) on a thread that is then discarded"},
 	{AttemptPtrace, "PTRACE_SEIZE a child the probe forked, then kill it"},
 	{AttemptKeyctl, "keyctl(KEYCTL_GET_KEYRING_ID) of the session keyring"},
 	{AttemptAddKey, "add_key a user key to the process keyring, then invalidate it"},
+	{AttemptRequestKey, "request_key a user key that does not exist, with no upcall"},
 	{AttemptBPF, "bpf(BPF_MAP_CREATE) of a one-entry array map, closed at once"},
 	{AttemptPerfEventOpen, "perf_event_open a software clock on itself, closed at once"},
 	{AttemptRawSocket, "socket(AF_INET, SOCK_RAW), closed at once"},

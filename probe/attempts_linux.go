@@ -21,11 +21,13 @@ import (
 // Attempt; write-volume and docker-socket return one per target.
 var attemptRunners = map[string]func(*attemptEnv) []Attempt{
 	AttemptMount:          one(attemptMount),
+	AttemptUmount:         one(attemptUmount),
 	AttemptUnshareUserNS:  one(attemptUserNS),
 	AttemptUnshareMountNS: one(attemptMountNS),
 	AttemptPtrace:         one(attemptPtrace),
 	AttemptKeyctl:         one(attemptKeyctl),
 	AttemptAddKey:         one(attemptAddKey),
+	AttemptRequestKey:     one(attemptRequestKey),
 	AttemptBPF:            one(attemptBPF),
 	AttemptPerfEventOpen:  one(attemptPerf),
 	AttemptRawSocket:      one(attemptRawSocket),
@@ -234,6 +236,72 @@ func attemptAddKey(env *attemptEnv) Attempt {
 // probeAddKey: a NULL key type is EFAULT before anything else.
 func probeAddKey() unix.Errno {
 	_, _, errno := unix.Syscall6(unix.SYS_ADD_KEY, 0, 0, 0, 0, 0, 0)
+	return errno
+}
+
+// attemptRequestKey asks for a key that does not exist, without an upcall
+// (no callout info), so nothing is created and no helper runs. ENOKEY counts
+// as allowed: the call reached the keyring code, which Docker's filter and
+// hardrun's deny list keep out (keyrings are not namespaced).
+func attemptRequestKey(env *attemptEnv) Attempt {
+	t := trial{
+		name: AttemptRequestKey, target: "user key", cap: noCap,
+		kernelErr: unix.EFAULT, probe: probeRequestKey,
+		detail: `request_key("user", "hardrun-probe-absent") with no callout`,
+	}
+	t.err = requestKeyNoCallout("user", "hardrun-probe-absent")
+	if errors.Is(t.err, unix.ENOKEY) {
+		t.err, t.detail = nil, joinDetail(t.detail, "the call reached the kernel (ENOKEY: no such key)")
+	}
+	return env.judge(t)
+}
+
+// requestKeyNoCallout is request_key(2) with a NULL callout: the kernel
+// only searches, it never constructs the key or runs /sbin/request-key.
+// (x/sys's RequestKey always passes a callout string.)
+func requestKeyNoCallout(keyType, desc string) error {
+	kt, err := unix.BytePtrFromString(keyType)
+	if err != nil {
+		return err
+	}
+	d, err := unix.BytePtrFromString(desc)
+	if err != nil {
+		return err
+	}
+	_, _, errno := unix.Syscall6(unix.SYS_REQUEST_KEY, uintptr(unsafe.Pointer(kt)), uintptr(unsafe.Pointer(d)), 0, 0, 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+// probeRequestKey: a NULL key type is EFAULT before anything else.
+func probeRequestKey() unix.Errno {
+	_, _, errno := unix.Syscall6(unix.SYS_REQUEST_KEY, 0, 0, 0, 0, 0, 0)
+	return errno
+}
+
+// attemptUmount calls umount2 on a path that does not exist: the kernel
+// looks the path up before it checks CAP_SYS_ADMIN, so ENOENT means the
+// filter let umount2 through (a container that may unmount can uncover
+// what the engine masks, such as /proc/kcore), and nothing is unmounted.
+func attemptUmount(env *attemptEnv) Attempt {
+	const target = "/.hardrun-probe-no-such-mount"
+	t := trial{
+		name: AttemptUmount, target: target, cap: capSysAdmin,
+		kernelErr: unix.EINVAL, probe: probeUmount,
+		detail: "umount2 of a path that does not exist",
+	}
+	t.err = unix.Unmount(target, 0)
+	if errors.Is(t.err, unix.ENOENT) {
+		t.err, t.detail = nil, joinDetail(t.detail, "the call reached the path lookup (ENOENT)")
+	}
+	return env.judge(t)
+}
+
+// probeUmount: unknown flags are EINVAL before anything else.
+func probeUmount() unix.Errno {
+	_, _, errno := unix.Syscall(unix.SYS_UMOUNT2, 0, 0xffff0000, 0)
 	return errno
 }
 

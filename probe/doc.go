@@ -99,6 +99,9 @@
 //	                    of /tmp, /dev/shm, /var/tmp, /run, $HOME, /, then unmount it.
 //	                    With none writable: bind-mount the probe binary onto itself
 //	                    (same content) and unmount
+//	umount              umount2 of a path that does not exist: ENOENT shows the call
+//	                    got through the filter (the path is looked up before
+//	                    CAP_SYS_ADMIN is checked); nothing is ever unmounted
 //	unshare-userns      create a user namespace. unshare(2) cannot: it fails with
 //	                    EINVAL in any multi-threaded process, as every Go program
 //	                    is; so clone(2) a child into a new user namespace, which
@@ -112,6 +115,8 @@
 //	keyctl              KEYCTL_GET_KEYRING_ID of the session keyring, without
 //	                    creating it (ENOKEY counts as allowed: the call got through)
 //	add-key             add a "user" key to the process keyring, invalidate it
+//	request-key         request_key a "user" key that does not exist, with no callout
+//	                    (ENOKEY counts as allowed: the call got through)
 //	bpf                 BPF_MAP_CREATE a one-entry array map, close it
 //	perf-event-open     a software CPU-clock counter on itself, user space only, closed
 //	raw-socket          socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), closed

@@ -82,7 +82,7 @@ func TestMainWriteError(t *testing.T) {
 
 func TestAttemptNamesStable(t *testing.T) {
 	want := []string{
-		"mount", "unshare-userns", "unshare-mountns", "ptrace", "keyctl", "add-key", "bpf",
+		"mount", "umount", "unshare-userns", "unshare-mountns", "ptrace", "keyctl", "add-key", "request-key", "bpf",
 		"perf-event-open", "raw-socket", "packet-socket", "chown", "mknod", "setuid",
 		"write-root", "write-volume", "write-proc-sys", "open-sysrq-trigger", "read-kcore",
 		"docker-socket",

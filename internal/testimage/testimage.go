@@ -102,7 +102,8 @@ func rootfs(o Options, bare bool) ([]byte, error) {
 	}
 	dirs := []string{"bin", "etc", "tmp", "data", "work", "usr", "usr/local", "usr/local/bin", "proc", "sys", "dev", "run", "var", "root", "home"}
 	if bare {
-		dirs = []string{"proc", "sys", "dev", "etc", "probe"}
+		// Nothing but the probe's own mount point.
+		dirs = []string{".hardrun"}
 	}
 	for _, d := range dirs {
 		mode := int64(0o755)
