@@ -26,9 +26,10 @@ type hardrunFlags struct {
 
 // runLine is one parsed run/create/explain/verify command line.
 type runLine struct {
-	verb string
-	opts *launcher.RunOptions
-	own  hardrunFlags
+	verb  string
+	opts  *launcher.RunOptions
+	own   hardrunFlags
+	flags *pflag.FlagSet // for --help
 }
 
 func (a *app) runCommand(verb, usage string) *cli.Command {
@@ -43,7 +44,7 @@ func (a *app) runCommand(verb, usage string) *cli.Command {
 				return err
 			}
 			if line.opts.Help {
-				fmt.Fprintf(a.stdout, "Usage:  hardrun %s %s\n\n%s\n", verb, cmd.ArgsUsage, usage)
+				fmt.Fprintf(a.stdout, "Usage:  hardrun %s %s\n\n%s\n\nOptions:\n%s", verb, cmd.ArgsUsage, usage, line.flags.FlagUsages())
 				return nil
 			}
 			switch verb {
@@ -62,6 +63,7 @@ func (a *app) runCommand(verb, usage string) *cli.Command {
 func parseRunLine(verb string, args []string) (*runLine, error) {
 	line := &runLine{verb: verb, opts: launcher.NewRunOptions()}
 	fs := pflag.NewFlagSet("hardrun "+verb, pflag.ContinueOnError)
+	line.flags = fs
 	fs.SetOutput(io.Discard)
 	if verb == "create" {
 		addCreateFlags(fs, line.opts) // docker create has no -d, --sig-proxy, --detach-keys
@@ -173,9 +175,8 @@ func (a *app) launch(ctx context.Context, line *runLine) error {
 		RegistryAuth: a.registryAuth,
 		Plan:         a.planner(e, p, line),
 	}
-	tio, stop := a.terminal(o)
-	defer stop()
-	code, err := launcher.Run(ctx, e, l, tio)
+	tio, ready := a.terminal(o)
+	code, err := launcher.Run(ctx, startGate{Engine: e, ready: ready}, l, tio)
 	if err != nil {
 		return err
 	}
@@ -215,27 +216,50 @@ func (a *app) report(p *profiles.Profile, plan *launcher.Plan) {
 }
 
 // terminal describes hardrun's standard streams and, when signals are to
-// be proxied (or a TTY resized), subscribes to them.
-func (a *app) terminal(o *launcher.RunOptions) (launcher.IO, func()) {
+// be proxied (or a TTY resized), subscribes to them. Subscribing to every
+// signal is one hand-off per signal to the runtime's signal-mask thread
+// (~1.5 ms), so it runs in the background, overlapping the engine's image
+// inspect and create; ready is closed once it is done (startGate). The
+// subscription lasts as long as the process, which ends with the launch:
+// signal.Stop would cost as much again (see BENCHMARKS.md).
+func (a *app) terminal(o *launcher.RunOptions) (tio launcher.IO, ready <-chan struct{}) {
 	inFd, inTTY := term.GetFdInfo(a.stdin)
 	outFd, outTTY := term.GetFdInfo(a.stdout)
 	errFd, errTTY := term.GetFdInfo(a.stderr)
-	tio := launcher.IO{
+	tio = launcher.IO{
 		In: a.stdin, Out: a.stdout, Err: a.stderr,
 		InFd: inFd, OutFd: outFd, ErrFd: errFd,
 		InTTY: inTTY, OutTTY: outTTY, ErrTTY: errTTY,
 	}
+	done := make(chan struct{})
 	if o.Detach {
-		return tio, func() {}
+		close(done)
+		return tio, done
 	}
 	sigc := make(chan os.Signal, 64)
-	if o.SigProxy {
-		signal.Notify(sigc) // all of them: the launcher skips what docker skips
-	} else if o.TTY {
-		signal.Notify(sigc, syscall.SIGWINCH)
-	}
+	go func() {
+		defer close(done)
+		if o.SigProxy {
+			signal.Notify(sigc) // all of them: the launcher skips what docker skips
+		} else if o.TTY {
+			signal.Notify(sigc, syscall.SIGWINCH)
+		}
+	}()
 	tio.Signals = sigc
-	return tio, func() { signal.Stop(sigc) }
+	return tio, done
+}
+
+// startGate holds the container's start until the signal subscription is
+// in place, so that no signal meant for the container finds hardrun
+// without a handler (and kills it instead).
+type startGate struct {
+	launcher.Engine
+	ready <-chan struct{}
+}
+
+func (g startGate) ContainerStart(ctx context.Context, id string) error {
+	<-g.ready
+	return g.Engine.ContainerStart(ctx, id)
 }
 
 // hostFacts reads what the policy needs of this host and the engine.
