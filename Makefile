@@ -58,6 +58,11 @@ lint:
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem $$($(GO) list ./... | grep -v /integration)
+	@$(MAKE) --no-print-directory images >/dev/null
+	bench/inprocess.sh
+	bench/launch.sh
+	bench/streams.sh
+	bench/parallel.sh
 
 clean:
 	rm -rf bin

@@ -24,9 +24,6 @@ func (a *app) dockerConfig() *configfile.ConfigFile {
 		if err != nil {
 			fmt.Fprintln(a.stderr, "WARNING: Error", err)
 		}
-		if !cfg.ContainsAuth() {
-			cfg.CredentialsStore = credentials.DetectDefaultStore(cfg.CredentialsStore)
-		}
 		a.cfg = cfg
 	})
 	return a.cfg
@@ -52,6 +49,11 @@ func (a *app) proxies(host string) map[string]string {
 // registry host: from the config file or its credential helpers.
 func (a *app) registryAuth(host string) string {
 	cfg := a.dockerConfig()
+	if !cfg.ContainsAuth() && cfg.CredentialsStore == "" {
+		// As docker: look for the platform's credential helper, only when
+		// credentials are needed (it searches PATH for several helpers).
+		cfg.CredentialsStore = credentials.DetectDefaultStore(cfg.CredentialsStore)
+	}
 	if host == "docker.io" {
 		host = dockerHubAuthKey
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/hardrun/hardrun/launcher"
 	"github.com/hardrun/hardrun/profiles"
@@ -28,12 +29,17 @@ var argvLine = []string{
 	"nginx:1.27", "nginx", "-g", "daemon off;",
 }
 
-// benchApp is an app whose environment is a map: no profile directory in
-// $HOME, so the built-in default is what the search finds, as on a fresh host.
-func benchApp(b *testing.B) *app {
+// benchEnv is the environment of the benchmarks: a $HOME without profiles
+// or docker config, so the search ends at the built-in default, as on a
+// fresh host.
+func benchEnv(b testing.TB) func(string) string {
 	env := map[string]string{"HOME": b.TempDir(), "MODE": "x"}
-	return &app{g: &globals{set: map[string]bool{}}, stdout: io.Discard, stderr: io.Discard,
-		getenv: func(k string) string { return env[k] }}
+	return func(k string) string { return env[k] }
+}
+
+// benchApp is a fresh app, as each hardrun process starts with one.
+func benchApp(getenv func(string) string) *app {
+	return &app{g: &globals{set: map[string]bool{}}, stdout: io.Discard, stderr: io.Discard, getenv: getenv}
 }
 
 // benchHost is HostFacts with in-memory look-ups: the engine and the file
@@ -85,23 +91,18 @@ func argvToRequest(a *app, load func(hardrunFlags) (*profiles.Profile, error), h
 }
 
 // BenchmarkArgvToRequest is the whole in-process path from argv to a ready
-// create request. cold: a fresh profile loader each time and the seccomp
-// JSON generated again (the launcher caches it per process, so cold adds
-// seccomp.Generate explicitly: what a new hardrun process pays once).
-// warm: the loader and the seccomp JSON reused, as within one process.
+// create request. cold: what one hardrun process does, once: a fresh app
+// (docker config unread) and profile loader, and the seccomp JSON generated
+// again (the launcher caches it per process, so cold calls seccomp.Generate
+// itself). warm: app, loader and seccomp JSON reused.
 func BenchmarkArgvToRequest(b *testing.B) {
-	a := benchApp(b)
+	getenv := benchEnv(b)
 	host := benchHost(b.TempDir())
-	plan, err := argvToRequest(a, a.loadProfile, host)
-	if err != nil {
-		b.Fatalf("argv to request: %v", err)
-	}
-	if len(plan.Changes) == 0 || plan.Request.HostConfig == nil || !plan.Request.HostConfig.ReadonlyRootfs {
-		b.Fatalf("the plan is not hardened: %+v", plan.Request.HostConfig)
-	}
+	checkPlan(b, getenv, host)
 	b.Run("cold", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
+			a := benchApp(getenv)
 			load := func(own hardrunFlags) (*profiles.Profile, error) {
 				p, err := a.loadProfile(own)
 				if err == nil {
@@ -115,7 +116,8 @@ func BenchmarkArgvToRequest(b *testing.B) {
 		}
 	})
 	b.Run("warm", func(b *testing.B) {
-		l := profiles.NewLoader(profiles.SearchOptions{Getenv: a.getenv})
+		a := benchApp(getenv)
+		l := profiles.NewLoader(profiles.SearchOptions{Getenv: getenv})
 		load := func(own hardrunFlags) (*profiles.Profile, error) { return l.Load(own.profile) }
 		b.ReportAllocs()
 		for b.Loop() {
@@ -124,6 +126,37 @@ func BenchmarkArgvToRequest(b *testing.B) {
 			}
 		}
 	})
+}
+
+// checkPlan fails unless argvLine makes a hardened plan the profile accepts.
+func checkPlan(t testing.TB, getenv func(string) string, host launcher.HostFacts) {
+	t.Helper()
+	a := benchApp(getenv)
+	plan, err := argvToRequest(a, a.loadProfile, host)
+	if err != nil {
+		t.Fatalf("argv to request: %v", err)
+	}
+	if len(plan.Changes) == 0 || plan.Request.HostConfig == nil || !plan.Request.HostConfig.ReadonlyRootfs {
+		t.Fatalf("the plan is not hardened: %+v", plan.Request.HostConfig)
+	}
+}
+
+// TestArgvToRequestFirstCall times the in-process path once, in a process
+// that has done nothing else: every cache (encoding/json's type fields,
+// seccomp's base profile, the page faults of code run for the first time)
+// is cold, as in a real hardrun. bench/inprocess.sh runs it in fresh
+// processes; alone it is an ordinary test.
+func TestArgvToRequestFirstCall(t *testing.T) {
+	getenv := benchEnv(t)
+	host := benchHost(t.TempDir())
+	a := benchApp(getenv)
+	start := time.Now()
+	_, err := argvToRequest(a, a.loadProfile, host)
+	elapsed := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("first call: %d µs", elapsed.Microseconds())
 }
 
 // BenchmarkParseRunLine30Flags is parseRunLine alone: the flag set built
@@ -140,7 +173,7 @@ func BenchmarkParseRunLine30Flags(b *testing.B) {
 // BenchmarkLoadDefaultProfile is the built-in default resolved with a fresh
 // loader: the profile cost of one hardrun process.
 func BenchmarkLoadDefaultProfile(b *testing.B) {
-	a := benchApp(b)
+	a := benchApp(benchEnv(b))
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := a.loadProfile(hardrunFlags{profile: "default"}); err != nil {
