@@ -90,6 +90,12 @@ func (e *unreachableError) Error() string {
 
 func (e *unreachableError) Unwrap() []error { return []error{ErrEngineUnreachable, e.cause} }
 
+// notFoundError keeps the engine's words and matches ErrNoSuchObject.
+type notFoundError struct{ cause error }
+
+func (e *notFoundError) Error() string   { return e.cause.Error() }
+func (e *notFoundError) Unwrap() []error { return []error{ErrNoSuchObject, e.cause} }
+
 // engineErr maps SDK errors onto the launcher's sentinels.
 func (e *dockerEngine) engineErr(err error) error {
 	switch {
@@ -98,7 +104,7 @@ func (e *dockerEngine) engineErr(err error) error {
 	case client.IsErrConnectionFailed(err):
 		return &unreachableError{host: e.c.DaemonHost(), cause: err}
 	case cerrdefs.IsNotFound(err):
-		return fmt.Errorf("%w: %w", ErrNoSuchObject, err)
+		return &notFoundError{cause: err}
 	}
 	return err
 }
