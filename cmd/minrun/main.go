@@ -61,7 +61,7 @@ func run(reqFile, api string) (int, error) {
 	if doc.Request.Config == nil || doc.Request.HostConfig == nil {
 		return 0, fmt.Errorf("read request %s: no config or host_config", reqFile)
 	}
-	opts := []client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}
+	opts := []client.Opt{client.FromEnv}
 	if api != "" {
 		opts = []client.Opt{client.FromEnv, client.WithAPIVersion(api)}
 	}
