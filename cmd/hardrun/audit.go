@@ -31,8 +31,8 @@ func (a *app) auditCommand() *cli.Command {
 			&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "audit every container, running or not"}},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			return a.audit(ctx, auditOptions{
-				profile: cmd.String("profile"),
-				dirs:    cmd.StringSlice("profile-dir"),
+				profile: a.profileRef(cmd),
+				dirs:    append(append([]string{}, a.g.ProfileDirs...), cmd.StringSlice("profile-dir")...),
 				format:  cmd.String("format"),
 				all:     cmd.Bool("all"),
 				names:   cmd.Args().Slice(),

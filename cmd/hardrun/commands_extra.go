@@ -29,8 +29,17 @@ var (
 	profileFlag    = &cli.StringFlag{Name: "profile", Usage: "profile NAME or FILE (default $HARDRUN_PROFILE, else default)"}
 )
 
+// profileRef is --profile after the command, else in front of it.
+func (a *app) profileRef(cmd *cli.Command) string {
+	if ref := cmd.String("profile"); ref != "" {
+		return ref
+	}
+	return a.g.Profile
+}
+
 func (a *app) loader(cmd *cli.Command) *profiles.Loader {
-	return profiles.NewLoader(profiles.SearchOptions{ProfileDirs: cmd.StringSlice("profile-dir"), Getenv: a.getenv})
+	dirs := append(append([]string{}, a.g.ProfileDirs...), cmd.StringSlice("profile-dir")...)
+	return profiles.NewLoader(profiles.SearchOptions{ProfileDirs: dirs, Getenv: a.getenv})
 }
 
 func (a *app) profilesCommand() *cli.Command {

@@ -22,7 +22,7 @@ func (a *app) seccompCommand() *cli.Command {
 			Flags: []cli.Flag{profileFlag, profileDirFlag,
 				&cli.BoolFlag{Name: "diff", Usage: "print the syscalls added and removed relative to Docker's default"}},
 			Action: func(_ context.Context, cmd *cli.Command) error {
-				p, err := a.loader(cmd).Load(cmd.String("profile"))
+				p, err := a.loader(cmd).Load(a.profileRef(cmd))
 				if err != nil {
 					return fmt.Errorf("load profile: %w", err)
 				}
@@ -55,7 +55,7 @@ func (a *app) seccompCommand() *cli.Command {
 
 func (a *app) apparmorCommand() *cli.Command {
 	text := func(cmd *cli.Command) (string, error) {
-		p, err := a.loader(cmd).Load(cmd.String("profile"))
+		p, err := a.loader(cmd).Load(a.profileRef(cmd))
 		if err != nil {
 			return "", fmt.Errorf("load profile: %w", err)
 		}

@@ -24,7 +24,11 @@ type globals struct {
 	TLSCACert string
 	TLSCert   string
 	TLSKey    string
-	set       map[string]bool
+
+	Profile     string   // hardrun's --profile given in front of the command
+	ProfileDirs []string // hardrun's --profile-dir given in front of the command
+
+	set map[string]bool
 }
 
 const defaultDockerHost = "unix:///var/run/docker.sock"

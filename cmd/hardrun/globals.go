@@ -24,6 +24,10 @@ var globalFlags = []globalFlag{
 	{long: "tlscacert", set: func(g *globals, v string) error { g.TLSCACert = v; return nil }},
 	{long: "tlscert", set: func(g *globals, v string) error { g.TLSCert = v; return nil }},
 	{long: "tlskey", set: func(g *globals, v string) error { g.TLSKey = v; return nil }},
+	// hardrun's own, accepted in front of the command too, so that
+	// `hardrun --profile-dir DIR run ...` never falls through to docker.
+	{long: "profile", set: func(g *globals, v string) error { g.Profile = v; return nil }},
+	{long: "profile-dir", set: func(g *globals, v string) error { g.ProfileDirs = append(g.ProfileDirs, v); return nil }},
 }
 
 func boolSetter(field func(*globals) *bool) func(*globals, string) error {

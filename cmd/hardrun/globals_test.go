@@ -177,3 +177,13 @@ func FuzzParseGlobals(f *testing.F) {
 		}
 	})
 }
+
+func TestHardrunFlagsInFrontOfTheCommand(t *testing.T) {
+	g, rest, err := parseGlobals([]string{"--profile-dir", "/a", "--profile=web", "--profile-dir=/b", "run", "img"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rest, []string{"run", "img"}) || g.Profile != "web" || !reflect.DeepEqual(g.ProfileDirs, []string{"/a", "/b"}) {
+		t.Errorf("globals %+v, rest %q", g, rest)
+	}
+}

@@ -86,8 +86,13 @@ func parseRunLine(verb string, args []string) (*runLine, error) {
 
 // loadProfile resolves --profile (or $HARDRUN_PROFILE, else default).
 func (a *app) loadProfile(own hardrunFlags) (*profiles.Profile, error) {
-	l := profiles.NewLoader(profiles.SearchOptions{ProfileDirs: own.profileDirs, Getenv: a.getenv})
-	p, err := l.Load(own.profile)
+	dirs := append(append([]string{}, a.g.ProfileDirs...), own.profileDirs...)
+	ref := own.profile
+	if ref == "" {
+		ref = a.g.Profile
+	}
+	l := profiles.NewLoader(profiles.SearchOptions{ProfileDirs: dirs, Getenv: a.getenv})
+	p, err := l.Load(ref)
 	if err != nil {
 		return nil, fmt.Errorf("load profile: %w", err)
 	}
