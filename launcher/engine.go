@@ -45,6 +45,8 @@ type Engine interface {
 	NetworkCreate(ctx context.Context, name string, opts NetworkOptions) error
 	VolumeInspect(ctx context.Context, name string) (volume.Volume, error)
 	VolumeRemove(ctx context.Context, name string) error
+	// VolumesPrune removes the unused volumes carrying label (key=value).
+	VolumesPrune(ctx context.Context, label string) error
 
 	Close() error
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/moby/moby/api/types/system"
 	"github.com/moby/moby/api/types/volume"
 	"github.com/moby/moby/client"
+	"github.com/moby/moby/client/pkg/versions"
 )
 
 // Endpoint says how to reach an engine: what docker's global flags,
@@ -246,6 +247,14 @@ func (e *dockerEngine) VolumeInspect(ctx context.Context, name string) (volume.V
 
 func (e *dockerEngine) VolumeRemove(ctx context.Context, name string) error {
 	_, err := e.c.VolumeRemove(ctx, name, client.VolumeRemoveOptions{Force: true})
+	return e.engineErr(err)
+}
+
+func (e *dockerEngine) VolumesPrune(ctx context.Context, label string) error {
+	// Before API 1.42 a prune covers named volumes too; after it, only
+	// with all=true, which older engines reject.
+	all := !versions.LessThan(e.c.ClientVersion(), "1.42")
+	_, err := e.c.VolumePrune(ctx, client.VolumePruneOptions{All: all, Filters: client.Filters{}.Add("label", label)})
 	return e.engineErr(err)
 }
 

@@ -173,4 +173,9 @@ func (f *fakeEngine) VolumeRemove(_ context.Context, name string) error {
 	return nil
 }
 
+func (f *fakeEngine) VolumesPrune(_ context.Context, label string) error {
+	f.record("volumes-prune:%s", label)
+	return nil
+}
+
 func (f *fakeEngine) Close() error { return nil }

@@ -182,7 +182,12 @@ func createContainer(ctx context.Context, e Engine, l *Launch, plan *Plan, tio I
 // prepare makes what the plan relies on exist: the isolated network and
 // the generated AppArmor profile (loaded, or replaced when stale).
 func prepare(ctx context.Context, e Engine, plan *Plan) error {
-	nameReadOnlyAnonymousVolumes(plan)
+	if nameReadOnlyAnonymousVolumes(plan) {
+		// A detached --rm container goes without hardrun watching: its
+		// transient volumes are collected here, by the next launch that
+		// makes some (only volumes no container uses are pruned).
+		_ = e.VolumesPrune(ctx, transientLabel+"=true")
+	}
 	if aa := plan.AppArmorProfile; aa != nil {
 		if err := apparmor.Load(ctx, apparmor.ExecRunner{}, aa.Text); err != nil {
 			return fmt.Errorf("load AppArmor profile %s: %w", aa.Name, err)
@@ -243,10 +248,10 @@ func removeTransientVolumes(e Engine, plan *Plan) {
 // volume ("must not set ReadOnly mode when using anonymous volumes"), but
 // accepts it on a named one, which it creates and fills from the image as
 // it would the anonymous one. The runner removes them with the container.
-func nameReadOnlyAnonymousVolumes(plan *Plan) {
+func nameReadOnlyAnonymousVolumes(plan *Plan) bool {
 	hc := plan.Request.HostConfig
 	if hc == nil {
-		return
+		return false
 	}
 	for i := range hc.Mounts {
 		m := &hc.Mounts[i]
@@ -257,10 +262,14 @@ func nameReadOnlyAnonymousVolumes(plan *Plan) {
 		if m.VolumeOptions == nil {
 			m.VolumeOptions = &mount.VolumeOptions{}
 		}
-		m.VolumeOptions.Labels = map[string]string{"io.hardrun.transient": "true"}
+		m.VolumeOptions.Labels = map[string]string{transientLabel: "true"}
 		plan.TransientVolumes = append(plan.TransientVolumes, m.Source)
 	}
+	return len(plan.TransientVolumes) > 0
 }
+
+// transientLabel marks the volumes hardrun names for read-only anonymous ones.
+const transientLabel = "io.hardrun.transient"
 
 func randomHex(n int) string {
 	b := make([]byte, (n+1)/2)
