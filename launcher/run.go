@@ -14,6 +14,7 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/api/types/network"
 
 	"github.com/hardrun/hardrun/apparmor"
 )
@@ -203,8 +204,8 @@ func prepare(ctx context.Context, e Engine, plan *Plan) error {
 // traffic off, unless it exists. A concurrent hardrun may create it first:
 // a failed create is fine when the network then exists.
 func ensureIsolatedNetwork(ctx context.Context, e Engine, name string) error {
-	if _, err := e.NetworkInspect(ctx, name); err == nil {
-		return nil
+	if n, err := e.NetworkInspect(ctx, name); err == nil {
+		return checkIsolated(name, n)
 	} else if !errors.Is(err, ErrNoSuchObject) {
 		return fmt.Errorf("inspect network %s: %w", name, err)
 	}
@@ -212,17 +213,31 @@ func ensureIsolatedNetwork(ctx context.Context, e Engine, name string) error {
 		Driver: "bridge",
 		// CIS Docker Benchmark 5.x / 2.1: no traffic between containers
 		// on this network unless they publish ports.
-		Options: map[string]string{"com.docker.network.bridge.enable_icc": "false"},
+		Options: map[string]string{iccOption: "false"},
 		Labels:  map[string]string{"io.hardrun.network": "isolated"},
 	})
 	if err == nil {
 		return nil
 	}
-	if _, ierr := e.NetworkInspect(ctx, name); ierr == nil {
-		return nil
+	if n, ierr := e.NetworkInspect(ctx, name); ierr == nil {
+		return checkIsolated(name, n)
 	}
 	return fmt.Errorf("create network %s: %w", name, err)
 }
+
+// checkIsolated refuses a network of that name that someone else made
+// without the isolation it promises: a bridge with inter-container traffic
+// off.
+func checkIsolated(name string, n network.Inspect) error {
+	if n.Driver != "bridge" || n.Options[iccOption] != "false" {
+		return fmt.Errorf("network %s exists but is not isolated (driver %q, %s=%q): remove it (docker network rm %s) and hardrun recreates it",
+			name, n.Driver, iccOption, n.Options[iccOption], name)
+	}
+	return nil
+}
+
+// iccOption turns inter-container traffic on a bridge on or off.
+const iccOption = "com.docker.network.bridge.enable_icc"
 
 // removeQuietly removes a container hardrun created and must not leave
 // behind; it uses its own context so a cancelled run still cleans up.

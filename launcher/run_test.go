@@ -290,7 +290,7 @@ func TestEnsureIsolatedNetwork(t *testing.T) {
 			if n == 1 {
 				return network.Inspect{}, ErrNoSuchObject
 			}
-			return network.Inspect{}, nil
+			return isolatedNetwork(), nil
 		}
 		f.netCreateFn = func(string, NetworkOptions) error { return errors.New("already exists") }
 		if err := ensureIsolatedNetwork(context.Background(), f, "hardrun-isolated"); err != nil {
@@ -324,5 +324,38 @@ func TestRunInterruptDuringPullLeavesNothing(t *testing.T) {
 	}
 	if strings.Contains(f.called(), "create") {
 		t.Errorf("engine calls %q include a create", f.called())
+	}
+}
+
+func isolatedNetwork() network.Inspect {
+	var n network.Inspect
+	n.Driver = "bridge"
+	n.Options = map[string]string{"com.docker.network.bridge.enable_icc": "false"}
+	return n
+}
+
+func TestEnsureIsolatedNetworkRefusesAnImpostor(t *testing.T) {
+	tests := map[string]func(*network.Inspect){
+		"icc on":       func(n *network.Inspect) { n.Options = map[string]string{} },
+		"other driver": func(n *network.Inspect) { n.Driver = "macvlan" },
+	}
+	for name, mutate := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := &fakeEngine{}
+			f.networkFn = func(string) (network.Inspect, error) {
+				n := isolatedNetwork()
+				mutate(&n)
+				return n, nil
+			}
+			err := ensureIsolatedNetwork(context.Background(), f, "hardrun-isolated")
+			if err == nil || !strings.Contains(err.Error(), "not isolated") {
+				t.Fatalf("err = %v, want a refusal of the impostor network", err)
+			}
+		})
+	}
+	f := &fakeEngine{}
+	f.networkFn = func(string) (network.Inspect, error) { return isolatedNetwork(), nil }
+	if err := ensureIsolatedNetwork(context.Background(), f, "hardrun-isolated"); err != nil {
+		t.Errorf("the real isolated network: %v", err)
 	}
 }
