@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/hardrun/hardrun/internal/shellwords"
 )
 
 // The differential test: docker's own CLI is the reference for every
@@ -85,7 +87,7 @@ func readFlagLines(t *testing.T) []flagLine {
 }
 
 func parseFlagLine(no int, text string) (flagLine, error) {
-	words, err := splitFlagLineWords(text)
+	words, err := shellwords.Split(text)
 	if err != nil {
 		return flagLine{}, err
 	}
@@ -104,39 +106,6 @@ func parseFlagLine(no int, text string) (flagLine, error) {
 	}
 	l.args = words
 	return l, nil
-}
-
-// splitFlagLineWords splits like a shell: blanks separate, quotes group.
-func splitFlagLineWords(s string) ([]string, error) {
-	var words []string
-	var cur strings.Builder
-	inWord := false
-	var quote rune
-	for _, r := range s {
-		switch {
-		case quote != 0 && r == quote:
-			quote = 0
-		case quote != 0:
-			cur.WriteRune(r)
-		case r == '\'' || r == '"':
-			quote, inWord = r, true
-		case r == ' ' || r == '\t':
-			if inWord {
-				words, inWord = append(words, cur.String()), false
-				cur.Reset()
-			}
-		default:
-			cur.WriteRune(r)
-			inWord = true
-		}
-	}
-	if quote != 0 {
-		return nil, fmt.Errorf("unterminated %c quote", quote)
-	}
-	if inWord {
-		words = append(words, cur.String())
-	}
-	return words, nil
 }
 
 // dockerRunFlagNames reads the flags of `docker run --help` from the docker

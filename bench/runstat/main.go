@@ -14,7 +14,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,6 +24,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/hardrun/hardrun/internal/shellwords"
 )
 
 type command struct {
@@ -71,46 +72,13 @@ func parseCommands(args []string) ([]command, error) {
 		if !ok || label == "" {
 			return nil, fmt.Errorf("%q is not LABEL=COMMAND", a)
 		}
-		argv, err := splitWords(line)
+		argv, err := shellwords.Split(line)
 		if err != nil || len(argv) == 0 {
 			return nil, fmt.Errorf("command %s: %v", label, err)
 		}
 		cmds = append(cmds, command{label: label, argv: argv})
 	}
 	return cmds, nil
-}
-
-// splitWords splits on blanks, with '...' and "..." grouping (no escapes).
-func splitWords(s string) ([]string, error) {
-	var words []string
-	var cur strings.Builder
-	inWord := false
-	var quote rune
-	for _, r := range s {
-		switch {
-		case quote != 0 && r == quote:
-			quote = 0
-		case quote != 0:
-			cur.WriteRune(r)
-		case r == '\'' || r == '"':
-			quote, inWord = r, true
-		case r == ' ' || r == '\t' || r == '\n':
-			if inWord {
-				words, inWord = append(words, cur.String()), false
-				cur.Reset()
-			}
-		default:
-			cur.WriteRune(r)
-			inWord = true
-		}
-	}
-	if quote != 0 {
-		return nil, errors.New("unterminated quote")
-	}
-	if inWord {
-		words = append(words, cur.String())
-	}
-	return words, nil
 }
 
 // measure runs warmup+runs interleaved rounds; samples[c] are command c's.
