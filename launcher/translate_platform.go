@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -26,8 +27,10 @@ func (b *requestBuilder) platform() (*ocispec.Platform, error) {
 }
 
 var (
-	platformOSRe   = regexp.MustCompile(`^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.-]*)\))?$`)
-	platformPartRe = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+	platformOSRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.-]*)\))?$`)
+	})
+	platformPartRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.-]+$`) })
 )
 
 // platformFromSpecifier reads OS[/ARCH[/VARIANT]] or a lone OS or ARCH.
@@ -40,14 +43,14 @@ func platformFromSpecifier(spec string) (ocispec.Platform, error) {
 	}
 	parts := strings.SplitN(spec, "/", 4)
 	var p ocispec.Platform
-	osv := platformOSRe.FindStringSubmatch(parts[0])
+	osv := platformOSRe().FindStringSubmatch(parts[0])
 	if osv == nil {
-		return invalid("%q is an invalid OS component of %q: OSAndVersion specifier component must match %q", parts[0], spec, platformOSRe.String())
+		return invalid("%q is an invalid OS component of %q: OSAndVersion specifier component must match %q", parts[0], spec, platformOSRe().String())
 	}
 	p.OS, p.OSVersion = normalizePlatformOS(osv[1]), osv[2]
 	for _, part := range parts[1:] {
-		if !platformPartRe.MatchString(part) {
-			return invalid("%q is an invalid component of %q: platform specifier component must match %q", part, spec, platformPartRe.String())
+		if !platformPartRe().MatchString(part) {
+			return invalid("%q is an invalid component of %q: platform specifier component must match %q", part, spec, platformPartRe().String())
 		}
 	}
 	switch len(parts) {

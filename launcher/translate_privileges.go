@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/moby/moby/api/types/container"
 )
@@ -229,8 +230,12 @@ func deviceModeValid(mode string) bool {
 
 // CDI names: VENDOR/CLASS=NAME, per the Container Device Interface spec.
 var (
-	cdiVendorClassRe = regexp.MustCompile(`^[A-Za-z]([A-Za-z0-9_.-]*[A-Za-z0-9])?$`)
-	cdiDeviceNameRe  = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_.:-]*[A-Za-z0-9])?$`)
+	cdiVendorClassRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z]([A-Za-z0-9_.-]*[A-Za-z0-9])?$`)
+	})
+	cdiDeviceNameRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9_.:-]*[A-Za-z0-9])?$`)
+	})
 )
 
 // isCDIName reports whether a --device value is a qualified CDI device
@@ -251,6 +256,6 @@ func isCDIName(device string) (bool, error) {
 		// docker 28's CDI parser crashes on these; refuse them instead.
 		return false, fmt.Errorf("invalid device %q: a CDI vendor and class need at least two characters", device)
 	}
-	return cdiVendorClassRe.MatchString(vendor) && cdiVendorClassRe.MatchString(class) &&
-		cdiDeviceNameRe.MatchString(name), nil
+	return cdiVendorClassRe().MatchString(vendor) && cdiVendorClassRe().MatchString(class) &&
+		cdiDeviceNameRe().MatchString(name), nil
 }

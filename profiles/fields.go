@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hardrun/hardrun/seccomp"
 )
@@ -50,9 +51,9 @@ type key struct {
 // fileKeys is the file format of contract section 4, version 1.
 var fileKeys = []key{
 	{name: "version", kind: kindInt, min: 1, max: 1, doc: "Format version; must be 1."},
-	{name: "name", kind: kindString, check: checkName, pattern: nameSyntax.String(), doc: "Profile name; must match the file name (NAME.yaml)."},
+	{name: "name", kind: kindString, check: checkName, pattern: nameSyntax, doc: "Profile name; must match the file name (NAME.yaml)."},
 	{name: "description", kind: kindString, nullable: true, doc: "One line shown by `hardrun profiles list`."},
-	{name: "extends", kind: kindString, check: checkName, pattern: nameSyntax.String(), doc: "Parent profile: keys here override, lists replace, sections merge key by key."},
+	{name: "extends", kind: kindString, check: checkName, pattern: nameSyntax, doc: "Parent profile: keys here override, lists replace, sections merge key by key."},
 	{name: "enforce", kind: kindBool, doc: "false: apply nothing and refuse nothing (the built-in unconfined)."},
 
 	{name: "user", kind: kindString, numeric: true, nullable: true, check: checkUser, doc: "Default user[:group] when no --user is given and the image's USER is root or empty."},
@@ -145,11 +146,25 @@ var topAliases = map[string]string{
 }
 
 // nameSyntax is a profile name: it becomes a file name, part of the
-// AppArmor profile name hardrun-<name> and of a container label.
-var nameSyntax = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`)
+// AppArmor profile name hardrun-<name> and of a container label. It is the
+// schema's pattern; validName checks it by hand, without compiling a
+// regexp on every container start.
+const nameSyntax = `^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$`
 
 func validName(s string) bool {
-	return nameSyntax.MatchString(s) && !strings.HasSuffix(s, ".yaml") && !strings.HasSuffix(s, ".yml")
+	if len(s) == 0 || len(s) > 63 || !isAlnum(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !isAlnum(c) && c != '_' && c != '.' && c != '-' {
+			return false
+		}
+	}
+	return !strings.HasSuffix(s, ".yaml") && !strings.HasSuffix(s, ".yml")
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 func checkName(_, s string) (string, error) {
@@ -275,13 +290,17 @@ func checkNetworkAllow(_, s string) (string, error) {
 
 // networkNameSyntax is the docker network name syntax (daemon's restricted
 // name pattern).
-var networkNameSyntax = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+// Compiled on first use: package-level regexps cost every process their
+// compilation, and hardrun starts once per container.
+var networkNameSyntax = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+})
 
 func checkNetworkDefault(_, s string) (string, error) {
 	if name, ok := strings.CutPrefix(s, "container:"); ok && name != "" {
 		return s, nil
 	}
-	if !networkNameSyntax.MatchString(s) {
+	if !networkNameSyntax().MatchString(s) {
 		return "", fmt.Errorf("bad network %q: want isolated, bridge, none, host, container:NAME or a network name", s)
 	}
 	return s, nil

@@ -46,6 +46,10 @@ type Loader struct {
 	mu       sync.Mutex
 	layers   map[string]layerResult
 	resolved map[string]resolvedResult
+
+	// fromYAML turns off the precomputed built-ins (resolvedBuiltins), so
+	// the test that keeps them up to date resolves the YAML itself.
+	fromYAML bool
 }
 
 type layerResult struct {
@@ -58,6 +62,7 @@ type resolvedResult struct {
 	where placed
 	depth int
 	err   error
+	fresh bool // p is a new value nobody else holds: no copy needed
 }
 
 // NewLoader returns a Loader that searches, in order: o.ProfileDirs,
@@ -158,6 +163,9 @@ func (l *Loader) loaded(r resolvedResult) (*Profile, error) {
 	if r.p.Hash == "" {
 		r.p.Hash = r.p.hash()
 	}
+	if r.fresh {
+		return r.p, nil
+	}
 	return r.p.clone(), nil
 }
 
@@ -203,6 +211,11 @@ func (l *Loader) loadNamed(name string) resolvedResult {
 	}
 	if c == nil {
 		return resolvedResult{err: &NotFoundError{Name: name, Searched: searched(o, 0)}}
+	}
+	if c.builtin() && !l.fromYAML {
+		if p, ok := resolvedBuiltins[name]; ok {
+			return resolvedResult{p: p(), fresh: true}
+		}
 	}
 	return l.resolve(*c, o, nil)
 }
@@ -327,6 +340,7 @@ func (l *Loader) resolveUncached(c candidate, o order, chain []candidate) resolv
 	// name and description describe this file; they are not inherited.
 	p.Name, p.Description, p.Extends = lay.prof.Name, lay.prof.Description, lay.prof.Extends
 	p.Source = c.source()
+	p.Hash = "" // the parent's, if it was handed out before: computed anew in loaded
 	if errs := checkResolved(p, where, c.file); len(errs) > 0 {
 		return resolvedResult{err: errs.sort()}
 	}

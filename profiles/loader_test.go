@@ -352,3 +352,28 @@ func TestLoaderConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestHashIsTheProfilesOwn: a profile's hash is of its own content even
+// when its parent was handed out first by the same loader (the child's
+// copy of the parent once carried the parent's hash).
+func TestHashIsTheProfilesOwn(t *testing.T) {
+	l := testLoader(t)
+	l.fromYAML = true
+	parent, err := l.Load("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, err := l.Load("web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone := testLoader(t)
+	alone.fromYAML = true
+	want, err := alone.Load("web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if child.Hash == parent.Hash || child.Hash != want.Hash || child.Hash != child.hash() {
+		t.Errorf("web's hash %s after default's %s; alone it is %s, its content's is %s", child.Hash, parent.Hash, want.Hash, child.hash())
+	}
+}

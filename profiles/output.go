@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"regexp"
+	"sync"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -25,13 +26,13 @@ func (p *Profile) YAML() ([]byte, error) {
 
 // sexagesimal is what a YAML 1.1 reader (PyYAML, many editors) takes for a
 // base-60 integer: "10001:10001" would read back as 36006001.
-var sexagesimal = regexp.MustCompile(`^[0-9]+(:[0-9]+)+$`)
+var sexagesimal = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]+(:[0-9]+)+$`) })
 
 // quoteSexagesimal double-quotes such strings, which the encoder leaves bare.
 type quoteSexagesimal struct{}
 
 func (q quoteSexagesimal) Visit(n ast.Node) ast.Visitor {
-	if s, ok := n.(*ast.StringNode); ok && s.Token.Type == token.StringType && sexagesimal.MatchString(s.Value) {
+	if s, ok := n.(*ast.StringNode); ok && s.Token.Type == token.StringType && sexagesimal().MatchString(s.Value) {
 		s.Token.Type = token.DoubleQuoteType
 	}
 	return q

@@ -3,7 +3,6 @@ package profiles
 import (
 	"fmt"
 	"math/big"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,7 +83,43 @@ func parseLimit(s string) (int64, error) {
 // sizeSyntax is what `docker run --memory` takes: a decimal number and an
 // optional binary unit (b, k, m, g, t, p, optionally followed by b or ib).
 // go-units alone also takes "1e3" and overflows silently on huge values.
-var sizeSyntax = regexp.MustCompile(`^[0-9]+(\.[0-9]+)? ?[a-zA-Z]{0,3}$`)
+// It is checked by hand (sizeSyntaxOK) because a limit is parsed on every
+// container start and compiling a regexp would cost more than the parse.
+const sizeSyntax = `^[0-9]+(\.[0-9]+)? ?[a-zA-Z]{0,3}$`
+
+func sizeSyntaxOK(s string) bool {
+	i := skipDigits(s, 0)
+	if i == 0 {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		j := skipDigits(s, i+1)
+		if j == i+1 {
+			return false
+		}
+		i = j
+	}
+	if i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if len(s)-i > 3 {
+		return false
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// skipDigits returns the index of the first non-digit in s at or after i.
+func skipDigits(s string, i int) int {
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	return i
+}
 
 // maxSize bounds sizes far above any real machine, so that a float
 // conversion can never wrap around.
@@ -94,7 +129,7 @@ const maxSize = 1 << 60
 // number of bytes), with binary units: 1k = 1024.
 func ParseSize(s string) (int64, error) {
 	n, err := units.RAMInBytes(s)
-	if err != nil || !sizeSyntax.MatchString(s) || n < 0 || n > maxSize {
+	if err != nil || !sizeSyntaxOK(s) || n < 0 || n > maxSize {
 		return 0, fmt.Errorf("bad size %q: want bytes or a number with a unit b, k, m, g, t (e.g. 512m)", s)
 	}
 	return n, nil

@@ -1,7 +1,9 @@
 package profiles
 
 import (
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -139,5 +141,36 @@ func TestAllowRWGlobs(t *testing.T) {
 				t.Errorf("AllowRWGlobs(%q) = %q, want %q", tc.cwd, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestSizeSyntaxByHand holds sizeSyntaxOK to the regexp it stands for.
+func TestSizeSyntaxByHand(t *testing.T) {
+	re := regexp.MustCompile(sizeSyntax)
+	alphabet := []string{"", "0", "7", ".", " ", "k", "M", "b", "i", "é", "-", "e", "12", "x"}
+	var walk func(prefix string, depth int)
+	walk = func(prefix string, depth int) {
+		if got, want := sizeSyntaxOK(prefix), re.MatchString(prefix); got != want {
+			t.Errorf("sizeSyntaxOK(%q) = %v, the regexp says %v", prefix, got, want)
+		}
+		if depth == 0 {
+			return
+		}
+		for _, a := range alphabet[1:] {
+			walk(prefix+a, depth-1)
+		}
+	}
+	walk("", 5)
+}
+
+// TestValidNameByHand holds validName to the schema's pattern.
+func TestValidNameByHand(t *testing.T) {
+	re := regexp.MustCompile(nameSyntax)
+	for _, s := range []string{"", "a", "A-b_c.d", "-a", ".a", "_a", "a b", "a/b", "é", "web.yaml", "web.yml", "x.yamlx",
+		strings.Repeat("a", 63), strings.Repeat("a", 64), "0", "a\n", "a$"} {
+		want := re.MatchString(s) && !strings.HasSuffix(s, ".yaml") && !strings.HasSuffix(s, ".yml")
+		if got := validName(s); got != want {
+			t.Errorf("validName(%q) = %v, want %v", s, got, want)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/docker/cli/opts"
@@ -150,10 +151,12 @@ func validateAttach(v string) (string, error) {
 	return v, errors.New("valid streams are STDIN, STDOUT and STDERR")
 }
 
-var deviceCgroupRuleRe = regexp.MustCompile(`^[acb] ([0-9]+|\*):([0-9]+|\*) [rwm]{1,3}$`)
+var deviceCgroupRuleRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[acb] ([0-9]+|\*):([0-9]+|\*) [rwm]{1,3}$`)
+})
 
 func validateDeviceCgroupRule(v string) (string, error) {
-	if deviceCgroupRuleRe.MatchString(v) {
+	if deviceCgroupRuleRe().MatchString(v) {
 		return v, nil
 	}
 	return v, fmt.Errorf("invalid device cgroup format '%s'", v)
@@ -164,10 +167,10 @@ func validateDeviceCgroupRule(v string) (string, error) {
 // as docker lower-cases it.
 type networkValue struct{ values *[]launcher.NetworkAttachment }
 
-var networkLongSyntaxRe = regexp.MustCompile(`\w+=\w+(,\w+=\w+)*`)
+var networkLongSyntaxRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\w+=\w+(,\w+=\w+)*`) })
 
 func (n *networkValue) Set(v string) error {
-	if !networkLongSyntaxRe.MatchString(v) {
+	if !networkLongSyntaxRe().MatchString(v) {
 		*n.values = append(*n.values, launcher.NetworkAttachment{Target: v})
 		return nil
 	}
