@@ -160,6 +160,8 @@ func (a *app) start(ctx context.Context, line *runLine) (*session, error) {
 
 // launch is `run` and `create`.
 func (a *app) launch(ctx context.Context, line *runLine) error {
+	release := holdOnThisCPU()
+	defer release()
 	s, err := a.start(ctx, line)
 	if err != nil {
 		return err
@@ -181,7 +183,7 @@ func (a *app) launch(ctx context.Context, line *runLine) error {
 		Plan:         a.planner(e, p, line),
 	}
 	tio, ready := a.terminal(o)
-	code, err := launcher.Run(ctx, startGate{Engine: e, ready: ready}, l, tio)
+	code, err := launcher.Run(ctx, startGate{Engine: e, ready: ready, started: release}, l, tio)
 	if err != nil {
 		return err
 	}
@@ -256,14 +258,17 @@ func (a *app) terminal(o *launcher.RunOptions) (tio launcher.IO, ready <-chan st
 
 // startGate holds the container's start until the signal subscription is
 // in place, so that no signal meant for the container finds hardrun
-// without a handler (and kills it instead).
+// without a handler (and kills it instead). Once the start has been
+// answered it calls started (holdOnThisCPU's release).
 type startGate struct {
 	launcher.Engine
-	ready <-chan struct{}
+	ready   <-chan struct{}
+	started func()
 }
 
 func (g startGate) ContainerStart(ctx context.Context, id string) error {
 	<-g.ready
+	defer g.started()
 	return g.Engine.ContainerStart(ctx, id)
 }
 
