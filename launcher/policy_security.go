@@ -235,9 +235,14 @@ func generatedSeccomp(spec seccomp.Spec) (string, error) {
 }
 
 func cachedSeccomp(spec seccomp.Spec) seccompResult {
-	key := spec.Base + "\x00" + strings.Join(spec.Deny, ",") + "\x00" + strings.Join(spec.Allow, ",")
+	key := seccompKey(spec)
 	if r, ok := seccompCache.Load(key); ok {
 		return r.(seccompResult)
+	}
+	if js, ok := precomputedSeccomp[key]; ok {
+		r := seccompResult{json: js, opt: "seccomp=" + js}
+		seccompCache.Store(key, r)
+		return r
 	}
 	b, err := seccomp.Generate(spec)
 	if err != nil && !errors.Is(err, seccomp.ErrUnconfined) {
@@ -246,6 +251,11 @@ func cachedSeccomp(spec seccomp.Spec) seccompResult {
 	r := seccompResult{json: string(b), opt: "seccomp=" + string(b), err: err}
 	seccompCache.Store(key, r)
 	return r
+}
+
+// seccompKey identifies a spec in seccompCache and precomputedSeccomp.
+func seccompKey(spec seccomp.Spec) string {
+	return spec.Base + "\x00" + strings.Join(spec.Deny, ",") + "\x00" + strings.Join(spec.Allow, ",")
 }
 
 // appArmorCache memoizes generated AppArmor profiles, a pure function of
