@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"runtime"
 	"strconv"
 	"sync"
 	"unsafe"
@@ -8,33 +10,56 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// Until a container has started, hardrun's work is a chain of short
+// hand-offs between threads: each engine reply, and each of the ~60 round
+// trips to the runtime's signal-mask thread that subscribing to every
+// signal takes. Run in parallel, on different CPUs, every hand-off is a
+// wake-up across CPUs, an interrupt and, in a VM, an exit to the
+// hypervisor. So hardrun starts on one processor (oneProcessor) and holds
+// its threads on one CPU (holdOnThisCPU) until the start is answered; on
+// a 2-vCPU VM that took 2.5 ms of CPU off each container start
+// (BENCHMARKS.md). Then both are let go: copying a container's streams
+// runs faster with every processor and CPU.
+
+// procs is GOMAXPROCS as the runtime set it before oneProcessor.
+var procs = 0
+
+// oneProcessor runs hardrun's goroutines one at a time, unless
+// $GOMAXPROCS says otherwise.
+func oneProcessor() {
+	if os.Getenv("GOMAXPROCS") == "" {
+		procs = runtime.GOMAXPROCS(1)
+	}
+}
+
 // holdOnThisCPU sets the affinity of every thread of the process to the
-// CPU this one runs on, and returns the function that gives them back the
-// affinity this thread had (it may be called more than once). Threads the
-// runtime starts meanwhile inherit the held affinity, and get the old one
-// back too. Where either cannot be done, nothing is held.
-//
-// A launch, up to the container's start, is a chain of short hand-offs
-// between threads: each engine reply, and each of the ~60 round trips to
-// the runtime's signal-mask thread that subscribing to every signal takes.
-// On different CPUs every hand-off is a cross-CPU wake-up, an interrupt
-// and, in a VM, an exit to the hypervisor: the signal subscription alone
-// costs ~1.3 ms of CPU on a 2-vCPU VM, ~0.55 ms on one CPU (BENCHMARKS.md).
-// After the start the threads are let go, so that copying a container's
-// streams can use whichever CPU is free.
+// CPU this one runs on. It returns the function that gives them back the
+// affinity this thread had and restores the processors oneProcessor took
+// away; it may be called more than once. Threads the runtime starts
+// meanwhile inherit the held affinity, and get the old one back too.
+// Where the affinity cannot be read or set, only the processors are
+// restored.
 func holdOnThisCPU() (release func()) {
+	restoreProcs := func() {
+		if procs > 1 {
+			runtime.GOMAXPROCS(procs)
+		}
+	}
 	var old unix.CPUSet
 	if unix.SchedGetaffinity(0, &old) != nil {
-		return func() {}
+		return sync.OnceFunc(restoreProcs)
 	}
 	var cpu uint32
 	if _, _, errno := unix.RawSyscall(unix.SYS_GETCPU, uintptr(unsafe.Pointer(&cpu)), 0, 0); errno != 0 || !old.IsSet(int(cpu)) {
-		return func() {}
+		return sync.OnceFunc(restoreProcs)
 	}
 	var one unix.CPUSet
 	one.Set(int(cpu))
 	setThreadsAffinity(&one)
-	return sync.OnceFunc(func() { setThreadsAffinity(&old) })
+	return sync.OnceFunc(func() {
+		setThreadsAffinity(&old)
+		restoreProcs()
+	})
 }
 
 // setThreadsAffinity sets every thread's affinity; a thread that has

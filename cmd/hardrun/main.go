@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -42,18 +41,6 @@ type app struct {
 func main() {
 	oneProcessor()
 	os.Exit(run(os.Args[1:]))
-}
-
-// oneProcessor runs hardrun's goroutines on one OS thread at a time unless
-// $GOMAXPROCS says otherwise. hardrun waits on the engine almost all the
-// time; with a processor per core, the Go scheduler hands each engine
-// reply, stream copy and signal between threads, and on a 2-core machine
-// that cost 1.1 ms of CPU per container start (9%, BENCHMARKS.md) for no
-// gain in wall time or stream throughput.
-func oneProcessor() {
-	if os.Getenv("GOMAXPROCS") == "" {
-		runtime.GOMAXPROCS(1)
-	}
 }
 
 // run is main without os.Exit, and the one place exit codes are decided.
