@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,23 +19,31 @@ import (
 // defaultDetachKeys is docker's: ctrl-p, ctrl-q.
 const defaultDetachKeys = "ctrl-p,ctrl-q"
 
-// attachAndRun is docker run's foreground path: attach before start (so no
-// output is lost), wait, start, pump the streams, proxy signals, and return
-// the container's exit code. A start that fails removes the container.
-func attachAndRun(ctx context.Context, e Engine, l *Launch, plan *Plan, id string, tio IO) (int, error) {
+// attachAndRun is docker run's foreground path: check the created
+// container, attach before start (so no output is lost), wait, start, pump
+// the streams, proxy signals, and return the container's exit code. A
+// container that fails the check or the start is removed. stopWatching
+// ends cancelOnInterrupt's watch, just before the start.
+func attachAndRun(ctx context.Context, e Engine, l *Launch, plan *Plan, id string, cid *cidFile, tio IO, stopWatching func()) (int, error) {
 	cfg := plan.Request.Config
+	runCtx := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	stream, err := attachStreams(ctx, e, l, cfg, id)
-	if err != nil {
+	s, checkErr, attachErr := beforeStart(ctx, e, l, plan, id)
+	if err := cmp.Or(checkErr, attachErr); err != nil {
+		cancel()
 		discard(e, id, plan)
-		return 0, err
+		if checkErr != nil {
+			cid.abandon() // as for a container that could not be created
+		}
+		return 0, interrupted(runCtx, err)
 	}
+	stream, waitC, waitErrC := s.stream, s.waitC, s.waitErrC
 	if stream != nil {
 		defer stream.Close()
 	}
-	waitC, waitErrC := e.ContainerWait(ctx, id, waitCondition(&plan.Request))
+	stopWatching()
 
 	restore, err := enterRawMode(cfg, tio)
 	if err != nil {
@@ -45,6 +54,10 @@ func attachAndRun(ctx context.Context, e Engine, l *Launch, plan *Plan, id strin
 
 	if err := e.ContainerStart(ctx, id); err != nil {
 		discard(e, id, plan)
+		var ie *InterruptedError
+		if errors.As(context.Cause(runCtx), &ie) { // just before the watch ended
+			return 0, ie
+		}
 		return 0, &StartError{Err: err}
 	}
 	if cfg.Tty && tio.OutTTY {
@@ -67,6 +80,43 @@ func attachAndRun(ctx context.Context, e Engine, l *Launch, plan *Plan, id strin
 		removeTransientVolumes(e, plan)
 	}
 	return code, err
+}
+
+// started is what must be in place before a container starts.
+type started struct {
+	stream   *Stream // nil when nothing is attached
+	waitC    <-chan container.WaitResponse
+	waitErrC <-chan error
+}
+
+// beforeStart checks what the engine recorded for the container, attaches
+// to it and registers the wait for its exit, the three at once: each is a
+// round trip to the engine, none needs another, and the start needs all
+// three. On an error the attached stream is closed (cancel ctx to end the
+// wait).
+func beforeStart(ctx context.Context, e Engine, l *Launch, plan *Plan, id string) (s started, checkErr, attachErr error) {
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		checkErr = checkCreated(ctx, e, plan, id)
+	}()
+	go func() {
+		defer wg.Done()
+		s.stream, attachErr = attachStreams(ctx, e, l, plan.Request.Config, id)
+	}()
+	go func() {
+		defer wg.Done()
+		s.waitC, s.waitErrC = e.ContainerWait(ctx, id, waitCondition(&plan.Request))
+	}()
+	wg.Wait()
+	if checkErr != nil || attachErr != nil {
+		if s.stream != nil {
+			s.stream.Close()
+		}
+		return started{}, checkErr, attachErr
+	}
+	return s, nil, nil
 }
 
 // attachStreams attaches to what the request asks for (-a, -i; docker
@@ -103,6 +153,11 @@ func enterRawMode(cfg *container.Config, tio IO) (func(), error) {
 // pumpStreams copies stdin to the container and its output back until the
 // output ends. detached is true when the user typed the detach keys.
 func pumpStreams(ctx context.Context, s *Stream, cfg *container.Config, l *Launch, tio IO) (detached bool, err error) {
+	if tio.Bulk != nil {
+		m := &bulkMeter{bulk: tio.Bulk}
+		tio.Out, tio.Err = meteredWriter{tio.Out, m}, meteredWriter{tio.Err, m}
+		s = &Stream{Conn: meteredConn{s.Conn, m}, Reader: s.Reader}
+	}
 	outDone := make(chan error, 1)
 	go func() { outDone <- copyOutput(s, cfg, tio) }()
 

@@ -51,6 +51,10 @@ type IO struct {
 	ErrTTY   bool
 	// Signals delivers the signals hardrun receives (nil: none are proxied).
 	Signals <-chan os.Signal
+	// Bulk, if set, is called once the container's streams have carried
+	// bulkBytes, in either direction: the caller can then spend more to
+	// copy faster (cmd/hardrun gives back the processors it held).
+	Bulk func()
 }
 
 // StartError is a failed start of a created container; main maps its text
@@ -89,24 +93,28 @@ func Run(ctx context.Context, e Engine, l *Launch, tio IO) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	id, err := createContainer(ctx, e, l, plan, tio)
+	id, cid, err := create(ctx, e, l, plan, tio)
 	if err != nil {
+		return 0, interrupted(ctx, err)
+	}
+	if !l.CreateOnly && !l.Detach {
+		return attachAndRun(ctx, e, l, plan, id, cid, tio, stopWatching)
+	}
+	if err := checkCreated(ctx, e, plan, id); err != nil {
+		discard(e, id, plan)
+		cid.abandon()
 		return 0, interrupted(ctx, err)
 	}
 	if l.CreateOnly {
 		fmt.Fprintln(tio.Out, id)
 		return 0, nil
 	}
-	if l.Detach {
-		if err := e.ContainerStart(ctx, id); err != nil {
-			discard(e, id, plan)
-			return 0, &StartError{Err: err}
-		}
-		fmt.Fprintln(tio.Out, id)
-		return 0, nil
+	if err := e.ContainerStart(ctx, id); err != nil { // detached
+		discard(e, id, plan)
+		return 0, &StartError{Err: err}
 	}
-	stopWatching()
-	return attachAndRun(ctx, e, l, plan, id, tio)
+	fmt.Fprintln(tio.Out, id)
+	return 0, nil
 }
 
 // cancelOnInterrupt cancels with an *InterruptedError when SIGINT or
@@ -142,42 +150,44 @@ func cancelOnInterrupt(sigc <-chan os.Signal, cancel context.CancelCauseFunc) (s
 	}
 }
 
-// createContainer prepares what the plan needs, creates the container and
-// checks what the engine recorded. A container that fails the check is
-// removed before the error returns.
-func createContainer(ctx context.Context, e Engine, l *Launch, plan *Plan, tio IO) (string, error) {
+// create prepares what the plan needs, creates the container and writes
+// its ID to the --cidfile. The container is not checked yet: see
+// checkCreated, which must pass before it starts.
+func create(ctx context.Context, e Engine, l *Launch, plan *Plan, tio IO) (string, *cidFile, error) {
 	if err := prepare(ctx, e, plan); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	cid, err := newCIDFile(l.CIDFile)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	id, warnings, err := e.ContainerCreate(ctx, &plan.Request)
 	if err != nil {
 		removeTransientVolumes(e, plan)
 		cid.abandon()
-		return "", err
+		return "", nil, err
 	}
 	for _, w := range warnings {
 		fmt.Fprintf(tio.Err, "WARNING: %s\n", w)
 	}
 	if err := cid.write(id); err != nil {
 		discard(e, id, plan)
-		return "", err
+		return "", nil, err
 	}
+	return id, cid, nil
+}
+
+// checkCreated checks what the engine recorded for the container against
+// the plan. The caller removes a container that fails it.
+func checkCreated(ctx context.Context, e Engine, plan *Plan, id string) error {
 	got, err := e.ContainerInspect(ctx, id)
 	if err != nil {
-		discard(e, id, plan)
-		cid.abandon()
-		return "", fmt.Errorf("inspect created container: %w", err)
+		return fmt.Errorf("inspect created container: %w", err)
 	}
 	if mm := Check(plan, got); len(mm) > 0 {
-		discard(e, id, plan)
-		cid.abandon()
-		return "", &MismatchError{Mismatches: mm}
+		return &MismatchError{Mismatches: mm}
 	}
-	return id, nil
+	return nil
 }
 
 // prepare makes what the plan relies on exist: the isolated network and

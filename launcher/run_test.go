@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/image"
@@ -106,14 +108,37 @@ func TestRunMismatchRemovesContainer(t *testing.T) {
 		// The engine "forgot" both settings.
 		return container.InspectResponse{ID: "c0ffee", Config: l.Request.Config, HostConfig: &container.HostConfig{}}, nil
 	}
+	client, server := net.Pipe()
+	defer server.Close()
+	f.attachFn = func(string) (*Stream, error) { return &Stream{Conn: client, Reader: client}, nil }
 	tio, _, _ := testIO()
 	_, err := Run(context.Background(), f, l, tio)
 	var me *MismatchError
 	if !errors.As(err, &me) {
 		t.Fatalf("err = %v, want a MismatchError", err)
 	}
-	if strings.Contains(f.called(), "start") || !strings.HasSuffix(f.called(), "inspect remove") {
-		t.Errorf("engine calls %q: want inspect then remove, never start", f.called())
+	// The check, the attach and the wait run at once: their order varies.
+	if calls := f.called(); strings.Contains(calls, "start") || !strings.Contains(calls, "inspect") || !strings.HasSuffix(calls, "remove") {
+		t.Errorf("engine calls %q: want an inspect, then a remove, never a start", calls)
+	}
+	_ = client.SetWriteDeadline(time.Now().Add(time.Second)) // an open pipe would block
+	if _, err := client.Write([]byte("x")); !errors.Is(err, io.ErrClosedPipe) {
+		t.Errorf("the attached stream is still open after the mismatch (write: %v)", err)
+	}
+}
+
+// TestRunAttachFailureRemovesContainer: a container whose attach fails is
+// removed and never started, whatever the check says.
+func TestRunAttachFailureRemovesContainer(t *testing.T) {
+	l, f := testLaunch(t)
+	f.attachFn = func(string) (*Stream, error) { return nil, errors.New("attach refused") }
+	tio, _, _ := testIO()
+	_, err := Run(context.Background(), f, l, tio)
+	if err == nil || !strings.Contains(err.Error(), "attach refused") {
+		t.Fatalf("err = %v, want the attach error", err)
+	}
+	if calls := f.called(); strings.Contains(calls, "start") || !strings.HasSuffix(calls, "remove") {
+		t.Errorf("engine calls %q: want a remove, never a start", calls)
 	}
 }
 
@@ -357,5 +382,65 @@ func TestEnsureIsolatedNetworkRefusesAnImpostor(t *testing.T) {
 	f.networkFn = func(string) (network.Inspect, error) { return isolatedNetwork(), nil }
 	if err := ensureIsolatedNetwork(context.Background(), f, "hardrun-isolated"); err != nil {
 		t.Errorf("the real isolated network: %v", err)
+	}
+}
+
+// TestBulkMeter: IO.Bulk is called once, when the streams together have
+// carried bulkBytes, and not for less.
+func TestBulkMeter(t *testing.T) {
+	calls := 0
+	m := &bulkMeter{bulk: func() { calls++ }}
+	out := meteredWriter{io.Discard, m}
+	client, server := net.Pipe()
+	defer server.Close()
+	go func() { _, _ = io.Copy(io.Discard, server) }()
+	in := meteredConn{client, m}
+	if _, err := out.Write(make([]byte, bulkBytes/2)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Write(make([]byte, bulkBytes/2-1)); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 0 {
+		t.Fatalf("Bulk called after %d bytes, before %d", bulkBytes-1, bulkBytes)
+	}
+	for range 3 {
+		if _, err := out.Write([]byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if calls != 1 {
+		t.Errorf("Bulk called %d times after %d bytes, want once", calls, bulkBytes+2)
+	}
+}
+
+// TestRunCallsBulkForLargeOutput: a container that writes bulkBytes or
+// more makes Run call IO.Bulk once; one that writes a line does not.
+func TestRunCallsBulkForLargeOutput(t *testing.T) {
+	for _, size := range []int{12, 2 * bulkBytes} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			l, f := testLaunch(t)
+			l.Request.Config.Tty = true // plain output, no multiplexing
+			f.attachFn = func(string) (*Stream, error) {
+				client, server := net.Pipe()
+				go func() {
+					_, _ = server.Write(make([]byte, size))
+					server.Close()
+				}()
+				return &Stream{Conn: client, Reader: client}, nil
+			}
+			tio, out, _ := testIO()
+			calls := 0
+			tio.Bulk = func() { calls++ }
+			if _, err := Run(context.Background(), f, l, tio); err != nil {
+				t.Fatal(err)
+			}
+			if out.Len() != size {
+				t.Fatalf("copied %d bytes, want %d", out.Len(), size)
+			}
+			if want := size / bulkBytes; min(want, 1) != calls {
+				t.Errorf("Bulk called %d times for %d bytes", calls, size)
+			}
+		})
 	}
 }

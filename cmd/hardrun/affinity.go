@@ -18,8 +18,10 @@ import (
 // hypervisor. So hardrun starts on one processor (oneProcessor) and holds
 // its threads on one CPU (holdOnThisCPU) until the start is answered; on
 // a 2-vCPU VM that took 2.5 ms of CPU off each container start
-// (BENCHMARKS.md). Then both are let go: copying a container's streams
-// runs faster with every processor and CPU.
+// (BENCHMARKS.md). The CPU is let go at the start; the processors once
+// the streams carry bulk data (allProcessors), which copying does faster
+// with all of them. Not before: a second processor, once used, costs its
+// own spans of every size class, ~0.5 MiB of peak RSS.
 
 // procs is GOMAXPROCS as the runtime set it before oneProcessor.
 var procs = 0
@@ -32,34 +34,31 @@ func oneProcessor() {
 	}
 }
 
+// allProcessors gives back the processors oneProcessor took away.
+func allProcessors() {
+	if procs > 1 {
+		runtime.GOMAXPROCS(procs)
+	}
+}
+
 // holdOnThisCPU sets the affinity of every thread of the process to the
 // CPU this one runs on. It returns the function that gives them back the
-// affinity this thread had and restores the processors oneProcessor took
-// away; it may be called more than once. Threads the runtime starts
-// meanwhile inherit the held affinity, and get the old one back too.
-// Where the affinity cannot be read or set, only the processors are
-// restored.
+// affinity this thread had; it may be called more than once. Threads the
+// runtime starts meanwhile inherit the held affinity, and get the old one
+// back too. Where the affinity cannot be read or set, nothing is held.
 func holdOnThisCPU() (release func()) {
-	restoreProcs := func() {
-		if procs > 1 {
-			runtime.GOMAXPROCS(procs)
-		}
-	}
 	var old unix.CPUSet
 	if unix.SchedGetaffinity(0, &old) != nil {
-		return sync.OnceFunc(restoreProcs)
+		return func() {}
 	}
 	var cpu uint32
 	if _, _, errno := unix.RawSyscall(unix.SYS_GETCPU, uintptr(unsafe.Pointer(&cpu)), 0, 0); errno != 0 || !old.IsSet(int(cpu)) {
-		return sync.OnceFunc(restoreProcs)
+		return func() {}
 	}
 	var one unix.CPUSet
 	one.Set(int(cpu))
 	setThreadsAffinity(&one)
-	return sync.OnceFunc(func() {
-		setThreadsAffinity(&old)
-		restoreProcs()
-	})
+	return sync.OnceFunc(func() { setThreadsAffinity(&old) })
 }
 
 // setThreadsAffinity sets every thread's affinity; a thread that has

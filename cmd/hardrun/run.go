@@ -183,6 +183,7 @@ func (a *app) launch(ctx context.Context, line *runLine) error {
 		Plan:         a.planner(e, p, line),
 	}
 	tio, ready := a.terminal(o)
+	tio.Bulk = allProcessors
 	code, err := launcher.Run(ctx, startGate{Engine: e, ready: ready, started: release}, l, tio)
 	if err != nil {
 		return err
