@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/hardrun/hardrun/launcher"
@@ -182,9 +183,9 @@ func (a *app) launch(ctx context.Context, line *runLine) error {
 		RegistryAuth: a.registryAuth,
 		Plan:         a.planner(e, p, line),
 	}
-	tio, ready := a.terminal(o)
+	tio, ready, creating := a.terminal(o)
 	tio.Bulk = allProcessors
-	code, err := launcher.Run(ctx, startGate{Engine: e, ready: ready, started: release}, l, tio)
+	code, err := launcher.Run(ctx, startGate{Engine: e, ready: ready, creating: creating, started: release}, l, tio)
 	if err != nil {
 		return err
 	}
@@ -224,13 +225,17 @@ func (a *app) report(p *profiles.Profile, plan *launcher.Plan) {
 }
 
 // terminal describes hardrun's standard streams and, when signals are to
-// be proxied (or a TTY resized), subscribes to them. Subscribing to every
-// signal is one hand-off per signal to the runtime's signal-mask thread
-// (~1.5 ms), so it runs in the background, overlapping the engine's image
-// inspect and create; ready is closed once it is done (startGate). The
-// subscription lasts as long as the process, which ends with the launch:
-// signal.Stop would cost as much again (see BENCHMARKS.md).
-func (a *app) terminal(o *launcher.RunOptions) (tio launcher.IO, ready <-chan struct{}) {
+// be proxied (or a TTY resized), subscribes to them. SIGINT and SIGTERM
+// come first: until the container runs they cancel the launch. The rest
+// wait for the create request (call creating): subscribing to every
+// signal is a round trip per signal to the runtime's signal-mask thread
+// (~0.5 ms of CPU on one CPU) and hardrun runs on one processor until the
+// start, so done earlier it would delay the create by as much; done then,
+// it overlaps the engine's create, which takes tens of milliseconds.
+// ready is closed once all is done (startGate). The subscription lasts as
+// long as the process, which ends with the launch: signal.Stop would cost
+// as much again (see BENCHMARKS.md).
+func (a *app) terminal(o *launcher.RunOptions) (tio launcher.IO, ready <-chan struct{}, creating func()) {
 	inFd, inTTY := term.GetFdInfo(a.stdin)
 	outFd, outTTY := term.GetFdInfo(a.stdout)
 	errFd, errTTY := term.GetFdInfo(a.stderr)
@@ -242,29 +247,39 @@ func (a *app) terminal(o *launcher.RunOptions) (tio launcher.IO, ready <-chan st
 	done := make(chan struct{})
 	if o.Detach {
 		close(done)
-		return tio, done
+		return tio, done, func() {}
 	}
+	created := make(chan struct{})
 	sigc := make(chan os.Signal, 64)
 	go func() {
 		defer close(done)
 		if o.SigProxy {
+			signal.Notify(sigc, syscall.SIGINT, syscall.SIGTERM)
+			<-created
 			signal.Notify(sigc) // all of them: the launcher skips what docker skips
 		} else if o.TTY {
 			signal.Notify(sigc, syscall.SIGWINCH)
 		}
 	}()
 	tio.Signals = sigc
-	return tio, done
+	return tio, done, sync.OnceFunc(func() { close(created) })
 }
 
 // startGate holds the container's start until the signal subscription is
 // in place, so that no signal meant for the container finds hardrun
-// without a handler (and kills it instead). Once the start has been
-// answered it calls started (holdOnThisCPU's release).
+// without a handler (and kills it instead). It calls creating as the
+// create request goes out, and started (holdOnThisCPU's release) once the
+// start has been answered.
 type startGate struct {
 	launcher.Engine
-	ready   <-chan struct{}
-	started func()
+	ready    <-chan struct{}
+	creating func()
+	started  func()
+}
+
+func (g startGate) ContainerCreate(ctx context.Context, r *launcher.Request) (string, []string, error) {
+	g.creating()
+	return g.Engine.ContainerCreate(ctx, r)
 }
 
 func (g startGate) ContainerStart(ctx context.Context, id string) error {
