@@ -47,6 +47,7 @@ var resolvedBuiltins = map[string]func() *Profile{
 		}
 	}
 	src.WriteString("}\n")
+	fmt.Fprintf(&src, "\n// resolvedBuiltinsFrom is builtinDigest() of the YAML they were resolved\n// from: other YAML is resolved, not looked up here.\nconst resolvedBuiltinsFrom = %q\n", builtinDigest())
 	got, err := format.Source(src.Bytes())
 	if err != nil {
 		t.Fatalf("generated source does not parse: %v\n%s", err, src.Bytes())
@@ -63,6 +64,9 @@ var resolvedBuiltins = map[string]func() *Profile{
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s is out of date with builtin/*.yaml; refresh it with: go test ./profiles -update", resolvedBuiltinsFile)
+	}
+	if !builtinsCurrent() {
+		t.Errorf("%s was generated from other built-in YAML; refresh it with: go test ./profiles -update", resolvedBuiltinsFile)
 	}
 	if names := slices.Sorted(mapKeys(resolvedBuiltins)); !slices.Equal(names, builtinNames()) {
 		t.Errorf("%s has profiles %v, builtin/ has %v", resolvedBuiltinsFile, names, builtinNames())
@@ -140,4 +144,26 @@ func compareStrings(a, b string) int {
 		return 1
 	}
 	return 0
+}
+
+// TestStaleResolvedBuiltinsAreNotUsed: when the embedded YAML is not what
+// resolvedBuiltins were generated from, Load resolves the YAML.
+func TestStaleResolvedBuiltinsAreNotUsed(t *testing.T) {
+	saved := builtinsCurrent
+	defer func() { builtinsCurrent = saved }()
+	builtinsCurrent = func() bool { return false }
+	sentinel := resolvedBuiltins["default"]
+	defer func() { resolvedBuiltins["default"] = sentinel }()
+	resolvedBuiltins["default"] = func() *Profile { return &Profile{Name: "stale"} }
+	p, err := testLoader(t).Load("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "default" || p.Hash == "" {
+		t.Errorf("Load used the stale value: %+v", p)
+	}
+	builtinsCurrent = func() bool { return true }
+	if p, _ := testLoader(t).Load("default"); p.Name != "stale" {
+		t.Errorf("the test's stand-in was not used when current (Name %q): the test proves nothing", p.Name)
+	}
 }

@@ -1,7 +1,9 @@
 package profiles
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -29,6 +31,23 @@ const (
 	systemDir   = "/etc/hardrun/profiles"
 	maxFileSize = 1 << 20 // a profile is a page of YAML; refuse to read a disk image
 )
+
+// builtinsCurrent reports whether resolvedBuiltins were generated from the
+// built-in YAML this binary embeds. A build from edited YAML whose
+// generated file was not refreshed resolves the YAML instead (the tests
+// fail until it is refreshed): stale values are never used.
+var builtinsCurrent = sync.OnceValue(func() bool { return builtinDigest() == resolvedBuiltinsFrom })
+
+// builtinDigest is a SHA-256 over the embedded built-in profile files.
+func builtinDigest() string {
+	h := sha256.New()
+	for _, name := range builtinNames() {
+		data, _ := builtinFS.ReadFile("builtin/" + name + ".yaml") // embedded: cannot fail
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
 
 // SearchOptions says where profiles are looked for.
 type SearchOptions struct {
@@ -212,7 +231,7 @@ func (l *Loader) loadNamed(name string) resolvedResult {
 	if c == nil {
 		return resolvedResult{err: &NotFoundError{Name: name, Searched: searched(o, 0)}}
 	}
-	if c.builtin() && !l.fromYAML {
+	if c.builtin() && !l.fromYAML && builtinsCurrent() {
 		if p, ok := resolvedBuiltins[name]; ok {
 			return resolvedResult{p: p(), fresh: true}
 		}
