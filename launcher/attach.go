@@ -54,8 +54,7 @@ func attachAndRun(ctx context.Context, e Engine, l *Launch, plan *Plan, id strin
 
 	if err := e.ContainerStart(ctx, id); err != nil {
 		discard(e, id, plan)
-		var ie *InterruptedError
-		if errors.As(context.Cause(runCtx), &ie) { // just before the watch ended
+		if ie := interrupted(runCtx, err); ie != err { // just before the watch ended
 			return 0, ie
 		}
 		return 0, &StartError{Err: err}

@@ -51,9 +51,4 @@ func (c meteredConn) Write(p []byte) (int, error) {
 
 // CloseWrite half-closes the connection underneath, as Stream.CloseWrite
 // expects.
-func (c meteredConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
-	}
-	return nil
-}
+func (c meteredConn) CloseWrite() error { return closeWrite(c.Conn) }

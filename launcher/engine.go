@@ -81,8 +81,11 @@ type Stream struct {
 func (s *Stream) Close() error { return s.Conn.Close() }
 
 // CloseWrite half-closes the connection, telling the engine stdin ended.
-func (s *Stream) CloseWrite() error {
-	if cw, ok := s.Conn.(interface{ CloseWrite() error }); ok {
+func (s *Stream) CloseWrite() error { return closeWrite(s.Conn) }
+
+// closeWrite half-closes c where it can be half-closed.
+func closeWrite(c net.Conn) error {
+	if cw, ok := c.(interface{ CloseWrite() error }); ok {
 		return cw.CloseWrite()
 	}
 	return nil

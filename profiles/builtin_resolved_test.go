@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
+	"maps"
 	"os"
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -68,18 +70,8 @@ var resolvedBuiltins = map[string]func() *Profile{
 	if !builtinsCurrent() {
 		t.Errorf("%s was generated from other built-in YAML; refresh it with: go test ./profiles -update", resolvedBuiltinsFile)
 	}
-	if names := slices.Sorted(mapKeys(resolvedBuiltins)); !slices.Equal(names, builtinNames()) {
+	if names := slices.Sorted(maps.Keys(resolvedBuiltins)); !slices.Equal(names, builtinNames()) {
 		t.Errorf("%s has profiles %v, builtin/ has %v", resolvedBuiltinsFile, names, builtinNames())
-	}
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
 	}
 }
 
@@ -112,7 +104,7 @@ func goLiteral(b *bytes.Buffer, v reflect.Value) error {
 	case reflect.Map:
 		b.WriteString(v.Type().String() + "{")
 		keys := v.MapKeys()
-		slices.SortFunc(keys, func(a, b reflect.Value) int { return compareStrings(a.String(), b.String()) })
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
 		for _, k := range keys {
 			if err := goLiteral(b, k); err != nil {
 				return err
@@ -134,16 +126,6 @@ func goLiteral(b *bytes.Buffer, v reflect.Value) error {
 		return fmt.Errorf("goLiteral: %s (%s) is not supported: extend it", v.Type(), v.Kind())
 	}
 	return nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // TestStaleResolvedBuiltinsAreNotUsed: when the embedded YAML is not what

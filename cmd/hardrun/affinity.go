@@ -24,7 +24,7 @@ import (
 // own spans of every size class, ~0.5 MiB of peak RSS.
 
 // procs is GOMAXPROCS as the runtime set it before oneProcessor.
-var procs = 0
+var procs int
 
 // oneProcessor runs hardrun's goroutines one at a time, unless
 // $GOMAXPROCS says otherwise.
