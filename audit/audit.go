@@ -8,8 +8,8 @@ import (
 	"github.com/moby/moby/api/types/container"
 )
 
-// Labels hardrun puts on every container it creates (launcher.LabelProfile
-// and launcher.LabelVersion; spelled here so that audit imports no launcher).
+// Labels hardrun puts on every container it creates (policy.LabelProfile
+// and policy.LabelVersion; spelled here so that audit imports no launcher).
 const (
 	LabelProfile = "io.hardrun.profile"
 	LabelVersion = "io.hardrun.version"
@@ -45,20 +45,20 @@ type Input struct {
 }
 
 // Policy is the launcher's verdict on a container's request, in audit's
-// own types so that audit imports no launcher: launcher.Change and
-// launcher.Refusal convert to Change and Refusal directly.
+// own types so that audit imports no launcher: policy.Change and
+// policy.Refusal convert to Change and Refusal directly.
 type Policy struct {
 	Changes  []Change
 	Refusals []Refusal
 }
 
-// Change is a launcher.Change: a default the profile would have applied,
+// Change is a policy.Change: a default the profile would have applied,
 // so one the container lacks.
 type Change struct {
 	Flag, Value, Key, Why string
 }
 
-// Refusal is a launcher.Refusal: an item of the container the profile
+// Refusal is a policy.Refusal: an item of the container the profile
 // would not have permitted. Key is "key: value", the key that would
 // permit it.
 type Refusal struct {

@@ -11,7 +11,7 @@
 // what docker and the engine filled in themselves: the image's volumes,
 // masked paths, label=disable beside a host namespace, the cgroup v1
 // namespace, the default bridge, default logging); the caller
-// runs launcher.Evaluate on it, with no flag counted as given, and passes
+// runs policy.Evaluate on it, with no flag counted as given, and passes
 // the plan's changes and refusals back as a Policy. A refusal is an item
 // the profile would not have permitted; a change is a hardening default
 // the profile would have applied, so one the container lacks. Each

@@ -18,6 +18,7 @@ import (
 
 	"github.com/hardrun/hardrun/audit"
 	"github.com/hardrun/hardrun/launcher"
+	"github.com/hardrun/hardrun/policy"
 	"github.com/hardrun/hardrun/profiles"
 )
 
@@ -35,15 +36,15 @@ func loadBuiltin(t *testing.T, name string) *profiles.Profile {
 }
 
 // host is an AppArmor host whose every path exists as written.
-func host() launcher.HostFacts {
-	return launcher.HostFacts{
+func host() policy.HostFacts {
+	return policy.HostFacts{
 		Cwd:         "/work",
 		ResolvePath: func(p string) (string, error) { return path.Clean(p), nil },
-		Volume:      func(string) (launcher.VolumeFacts, error) { return launcher.VolumeFacts{}, launcher.ErrNoSuchObject },
-		Container: func(string) (launcher.ContainerFacts, error) {
-			return launcher.ContainerFacts{}, launcher.ErrNoSuchObject
+		Volume:      func(string) (policy.VolumeFacts, error) { return policy.VolumeFacts{}, launcher.ErrNoSuchObject },
+		Container: func(string) (policy.ContainerFacts, error) {
+			return policy.ContainerFacts{}, launcher.ErrNoSuchObject
 		},
-		AppArmor: launcher.AppArmorFacts{KernelEnabled: true, EngineListed: true, EngineLocal: true},
+		AppArmor: policy.AppArmorFacts{KernelEnabled: true, EngineListed: true, EngineLocal: true},
 		Version:  "1.0.0",
 	}
 }
@@ -55,8 +56,8 @@ const imageVolume = "/var/lib/app"
 
 // request is `run -p 8080:80 -v /srv/data:/data IMAGE` (strict, which
 // publishes nothing and binds no host path, gets -v data:/data).
-func request(profile string) launcher.Request {
-	r := launcher.Request{
+func request(profile string) policy.Request {
+	r := policy.Request{
 		Config:           &container.Config{Image: "hardrun-test/health:latest", Cmd: []string{"sleep", "60"}},
 		HostConfig:       &container.HostConfig{NetworkMode: "default"},
 		NetworkingConfig: &network.NetworkingConfig{},
@@ -75,7 +76,7 @@ func request(profile string) launcher.Request {
 // record is what the engine records for a create request: the image's
 // config merged into Config, engine defaults in HostConfig, the mounts,
 // the AppArmor profile and the networks.
-func record(req launcher.Request) container.InspectResponse {
+func record(req policy.Request) container.InspectResponse {
 	cfg, hc := *req.Config, *req.HostConfig
 	cfg.Volumes = map[string]struct{}{imageVolume: {}}
 	cfg.Healthcheck = &container.HealthConfig{Test: []string{"CMD", "true"}}
@@ -142,8 +143,8 @@ func record(req launcher.Request) container.InspectResponse {
 func auditRecord(t *testing.T, c container.InspectResponse, p *profiles.Profile) audit.Result {
 	t.Helper()
 	r := audit.RequestOf(c, facts)
-	plan, err := launcher.Evaluate(launcher.Request{Name: r.Name, Config: r.Config, HostConfig: r.HostConfig, NetworkingConfig: r.NetworkingConfig},
-		p, launcher.ImageFacts{}, host())
+	plan, err := policy.Evaluate(policy.Request{Name: r.Name, Config: r.Config, HostConfig: r.HostConfig, NetworkingConfig: r.NetworkingConfig},
+		p, policy.ImageFacts{}, host())
 	if plan == nil {
 		t.Fatalf("evaluate: %v", err)
 	}
@@ -171,7 +172,7 @@ func TestHardrunContainerAuditsClean(t *testing.T) {
 	for _, name := range []string{"default", "strict", "web", "dev"} {
 		t.Run(name, func(t *testing.T) {
 			p := loadBuiltin(t, name)
-			plan, err := launcher.Evaluate(request(name), p, launcher.ImageFacts{Volumes: []string{imageVolume}}, host())
+			plan, err := policy.Evaluate(request(name), p, policy.ImageFacts{Volumes: []string{imageVolume}}, host())
 			if err != nil {
 				t.Fatalf("hardrun would not create it: %v", err)
 			}

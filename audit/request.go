@@ -10,7 +10,7 @@ import (
 )
 
 // Request is the create request a container's inspect data stands for:
-// what the launcher's policy judges (launcher.Request without Set; audit
+// what the launcher's policy judges (policy.Request without Set; audit
 // cannot tell a flag the caller gave from one it left to the engine, so
 // none counts as given and the profile's defaults fill every gap, which is
 // exactly "weaker than the profile would have made it").

@@ -14,6 +14,8 @@ import (
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/term"
+
+	"github.com/hardrun/hardrun/policy"
 )
 
 // defaultDetachKeys is docker's: ctrl-p, ctrl-q.
@@ -24,7 +26,7 @@ const defaultDetachKeys = "ctrl-p,ctrl-q"
 // the streams, proxy signals, and return the container's exit code. A
 // container that fails the check or the start is removed. stopWatching
 // ends cancelOnInterrupt's watch, just before the start.
-func attachAndRun(ctx context.Context, e Engine, l *Launch, plan *Plan, id string, cid *cidFile, tio IO, stopWatching func()) (int, error) {
+func attachAndRun(ctx context.Context, e Engine, l *Launch, plan *policy.Plan, id string, cid *cidFile, tio IO, stopWatching func()) (int, error) {
 	cfg := plan.Request.Config
 	runCtx := ctx
 	ctx, cancel := context.WithCancel(ctx)
@@ -93,7 +95,7 @@ type started struct {
 // round trip to the engine, none needs another, and the start needs all
 // three. On an error the attached stream is closed (cancel ctx to end the
 // wait).
-func beforeStart(ctx context.Context, e Engine, l *Launch, plan *Plan, id string) (s started, checkErr, attachErr error) {
+func beforeStart(ctx context.Context, e Engine, l *Launch, plan *policy.Plan, id string) (s started, checkErr, attachErr error) {
 	var wg sync.WaitGroup
 	wg.Add(3)
 	go func() {

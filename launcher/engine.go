@@ -11,6 +11,8 @@ import (
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/system"
 	"github.com/moby/moby/api/types/volume"
+
+	"github.com/hardrun/hardrun/policy"
 )
 
 // Engine is the narrow view of the Docker Engine API that the launcher
@@ -28,7 +30,7 @@ type Engine interface {
 	// ImagePull starts a pull; the stream carries docker's JSON progress messages.
 	ImagePull(ctx context.Context, ref string, opts PullOptions) (io.ReadCloser, error)
 
-	ContainerCreate(ctx context.Context, req *Request) (id string, warnings []string, err error)
+	ContainerCreate(ctx context.Context, req *policy.Request) (id string, warnings []string, err error)
 	ContainerAttach(ctx context.Context, id string, opts AttachOptions) (*Stream, error)
 	ContainerStart(ctx context.Context, id string) error
 	// ContainerWait waits for condition ("next-exit", "removed", "not-running").
@@ -99,8 +101,9 @@ type NetworkOptions struct {
 }
 
 // ErrNoSuchObject is wrapped by Engine errors for a missing image,
-// container, network or volume, so callers branch with errors.Is.
-var ErrNoSuchObject = errors.New("no such object")
+// container, network or volume, so callers branch with errors.Is. It is the
+// policy's sentinel: the host facts the launcher hands the judge use it too.
+var ErrNoSuchObject = policy.ErrNoSuchObject
 
 // ErrEngineUnreachable is wrapped when the engine does not answer.
 var ErrEngineUnreachable = errors.New("cannot connect to the Docker daemon")

@@ -18,6 +18,8 @@ import (
 	"github.com/moby/moby/api/types/volume"
 	"github.com/moby/moby/client"
 	"github.com/moby/moby/client/pkg/versions"
+
+	"github.com/hardrun/hardrun/policy"
 )
 
 // Endpoint says how to reach an engine: what docker's global flags,
@@ -159,7 +161,7 @@ func (e *dockerEngine) ImagePull(ctx context.Context, ref string, opts PullOptio
 	return r, nil
 }
 
-func (e *dockerEngine) ContainerCreate(ctx context.Context, req *Request) (string, []string, error) {
+func (e *dockerEngine) ContainerCreate(ctx context.Context, req *policy.Request) (string, []string, error) {
 	r, err := e.c.ContainerCreate(ctx, client.ContainerCreateOptions{
 		Config:           req.Config,
 		HostConfig:       req.HostConfig,

@@ -13,6 +13,8 @@ import (
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/system"
 	"github.com/moby/moby/api/types/volume"
+
+	"github.com/hardrun/hardrun/policy"
 )
 
 // fakeEngine is a hand-written Engine for unit tests: each method calls its
@@ -23,7 +25,7 @@ type fakeEngine struct {
 
 	imageInspectFn func(ref string) (image.InspectResponse, error)
 	imagePullFn    func(ctx context.Context, ref string) (io.ReadCloser, error)
-	createFn       func(req *Request) (string, []string, error)
+	createFn       func(req *policy.Request) (string, []string, error)
 	attachFn       func(id string) (*Stream, error)
 	startFn        func(id string) error
 	waitFn         func(id string, cond container.WaitCondition) (<-chan container.WaitResponse, <-chan error)
@@ -77,7 +79,7 @@ func (f *fakeEngine) ImagePull(ctx context.Context, ref string, _ PullOptions) (
 	return io.NopCloser(strings.NewReader(`{"status":"Pulled"}` + "\n")), nil
 }
 
-func (f *fakeEngine) ContainerCreate(_ context.Context, req *Request) (string, []string, error) {
+func (f *fakeEngine) ContainerCreate(_ context.Context, req *policy.Request) (string, []string, error) {
 	f.record("create")
 	if f.createFn != nil {
 		return f.createFn(req)

@@ -10,6 +10,7 @@ import (
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 
 	"github.com/hardrun/hardrun/apparmor"
+	"github.com/hardrun/hardrun/policy"
 	"github.com/hardrun/hardrun/profiles"
 )
 
@@ -26,29 +27,29 @@ type HostOptions struct {
 // NewHostFacts binds the policy's look-ups to the engine and the host. It
 // asks the engine's info only when AppArmor matters and the local kernel
 // does not already settle it, to keep round trips off the launch path.
-func NewHostFacts(ctx context.Context, e Engine, p *profiles.Profile, o HostOptions) (HostFacts, error) {
-	h := HostFacts{
+func NewHostFacts(ctx context.Context, e Engine, p *profiles.Profile, o HostOptions) (policy.HostFacts, error) {
+	h := policy.HostFacts{
 		Cwd:         o.Cwd,
 		ResolvePath: resolver(o.Cwd),
-		Volume: func(name string) (VolumeFacts, error) {
+		Volume: func(name string) (policy.VolumeFacts, error) {
 			v, err := e.VolumeInspect(ctx, name)
 			if err != nil {
-				return VolumeFacts{}, err
+				return policy.VolumeFacts{}, err
 			}
-			return VolumeFacts{Driver: v.Driver, Options: v.Options}, nil
+			return policy.VolumeFacts{Driver: v.Driver, Options: v.Options}, nil
 		},
-		Container: func(name string) (ContainerFacts, error) {
+		Container: func(name string) (policy.ContainerFacts, error) {
 			c, err := e.ContainerInspect(ctx, name)
 			if err != nil {
-				return ContainerFacts{}, err
+				return policy.ContainerFacts{}, err
 			}
-			f := ContainerFacts{Mounts: c.Mounts, HostConfig: c.HostConfig}
+			f := policy.ContainerFacts{Mounts: c.Mounts, HostConfig: c.HostConfig}
 			if c.HostConfig != nil {
 				f.Privileged = c.HostConfig.Privileged
 			}
 			return f, nil
 		},
-		Version: Version,
+		Version: policy.Version,
 	}
 	if !p.Enforce || p.AppArmor.Mode == "off" {
 		return h, nil
@@ -63,8 +64,8 @@ func NewHostFacts(ctx context.Context, e Engine, p *profiles.Profile, o HostOpti
 
 // appArmorFacts reads the local kernel's AppArmor state and, unless the
 // local kernel lacks AppArmor, whether the engine lists it.
-func appArmorFacts(ctx context.Context, e Engine, o HostOptions) (AppArmorFacts, error) {
-	f := AppArmorFacts{EngineLocal: o.EngineLocal}
+func appArmorFacts(ctx context.Context, e Engine, o HostOptions) (policy.AppArmorFacts, error) {
+	f := policy.AppArmorFacts{EngineLocal: o.EngineLocal}
 	if o.EngineLocal {
 		root := o.Root
 		if root == "" {
@@ -98,11 +99,11 @@ func resolver(cwd string) func(string) (string, error) {
 }
 
 // FactsOf extracts what the policy needs from an image's config.
-func FactsOf(cfg *dockerspec.DockerOCIImageConfig) ImageFacts {
+func FactsOf(cfg *dockerspec.DockerOCIImageConfig) policy.ImageFacts {
 	if cfg == nil {
-		return ImageFacts{}
+		return policy.ImageFacts{}
 	}
-	f := ImageFacts{
+	f := policy.ImageFacts{
 		User:       cfg.User,
 		WorkingDir: cfg.WorkingDir,
 		Entrypoint: cfg.Entrypoint,

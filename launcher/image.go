@@ -10,13 +10,8 @@ import (
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/client/pkg/jsonmessage"
-)
 
-// Pull policies, as docker's --pull takes them.
-const (
-	PullMissing = "missing"
-	PullAlways  = "always"
-	PullNever   = "never"
+	"github.com/hardrun/hardrun/runopts"
 )
 
 // ensureImage returns the image l.Request names, pulling it as docker does:
@@ -24,16 +19,16 @@ const (
 // fails with the engine's "No such image".
 func ensureImage(ctx context.Context, e Engine, l *Launch, tio IO) (image.InspectResponse, error) {
 	ref := l.Request.Config.Image
-	if l.Pull == PullAlways {
+	if l.Pull == runopts.PullAlways {
 		if err := pull(ctx, e, l, ref, tio); err != nil {
 			return image.InspectResponse{}, err
 		}
 	}
 	img, err := e.ImageInspect(ctx, ref)
-	if err == nil || !errors.Is(err, ErrNoSuchObject) || l.Pull == PullAlways {
+	if err == nil || !errors.Is(err, ErrNoSuchObject) || l.Pull == runopts.PullAlways {
 		return img, err
 	}
-	if l.Pull == PullNever {
+	if l.Pull == runopts.PullNever {
 		return img, fmt.Errorf("Error response from daemon: No such image: %s", familiar(ref))
 	}
 	if !l.Quiet {

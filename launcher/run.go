@@ -17,12 +17,13 @@ import (
 	"github.com/moby/moby/api/types/network"
 
 	"github.com/hardrun/hardrun/apparmor"
+	"github.com/hardrun/hardrun/policy"
 )
 
 // Launch is one `hardrun run` or `hardrun create`: the translated request,
 // the plan's inputs, and what docker does around the create call.
 type Launch struct {
-	Request    Request
+	Request    policy.Request
 	CreateOnly bool   // `create`: print the ID, start nothing
 	Detach     bool   // -d
 	SigProxy   bool   // --sig-proxy (default true)
@@ -36,7 +37,7 @@ type Launch struct {
 	RegistryAuth func(registryHost string) string
 	// Plan turns the request and the image into a hardened plan (the
 	// policy, with host facts bound by the caller).
-	Plan func(ctx context.Context, req Request, img ImageFacts) (*Plan, error)
+	Plan func(ctx context.Context, req policy.Request, img policy.ImageFacts) (*policy.Plan, error)
 }
 
 // IO are the terminal streams of the hardrun process.
@@ -65,7 +66,7 @@ func (e *StartError) Error() string { return e.Err.Error() }
 func (e *StartError) Unwrap() error { return e.Err }
 
 // MismatchError is what the engine recorded differing from the plan.
-type MismatchError struct{ Mismatches []Mismatch }
+type MismatchError struct{ Mismatches []policy.Mismatch }
 
 func (e *MismatchError) Error() string {
 	parts := make([]string, len(e.Mismatches))
@@ -153,7 +154,7 @@ func cancelOnInterrupt(sigc <-chan os.Signal, cancel context.CancelCauseFunc) (s
 // create prepares what the plan needs, creates the container and writes
 // its ID to the --cidfile. The container is not checked yet: see
 // checkCreated, which must pass before it starts.
-func create(ctx context.Context, e Engine, l *Launch, plan *Plan, tio IO) (string, *cidFile, error) {
+func create(ctx context.Context, e Engine, l *Launch, plan *policy.Plan, tio IO) (string, *cidFile, error) {
 	if err := prepare(ctx, e, plan); err != nil {
 		return "", nil, err
 	}
@@ -179,12 +180,12 @@ func create(ctx context.Context, e Engine, l *Launch, plan *Plan, tio IO) (strin
 
 // checkCreated checks what the engine recorded for the container against
 // the plan. The caller removes a container that fails it.
-func checkCreated(ctx context.Context, e Engine, plan *Plan, id string) error {
+func checkCreated(ctx context.Context, e Engine, plan *policy.Plan, id string) error {
 	got, err := e.ContainerInspect(ctx, id)
 	if err != nil {
 		return fmt.Errorf("inspect created container: %w", err)
 	}
-	if mm := Check(plan, got); len(mm) > 0 {
+	if mm := policy.Check(plan, got); len(mm) > 0 {
 		return &MismatchError{Mismatches: mm}
 	}
 	return nil
@@ -192,7 +193,7 @@ func checkCreated(ctx context.Context, e Engine, plan *Plan, id string) error {
 
 // prepare makes what the plan relies on exist: the isolated network and
 // the generated AppArmor profile (loaded, or replaced when stale).
-func prepare(ctx context.Context, e Engine, plan *Plan) error {
+func prepare(ctx context.Context, e Engine, plan *policy.Plan) error {
 	if nameReadOnlyAnonymousVolumes(plan) {
 		// A detached --rm container goes without hardrun watching: its
 		// transient volumes are collected here, by the next launch that
@@ -257,12 +258,12 @@ func removeQuietly(e Engine, id string) {
 
 // discard removes a container that must not survive, and the transient
 // volumes made for it.
-func discard(e Engine, id string, plan *Plan) {
+func discard(e Engine, id string, plan *policy.Plan) {
 	removeQuietly(e, id)
 	removeTransientVolumes(e, plan)
 }
 
-func removeTransientVolumes(e Engine, plan *Plan) {
+func removeTransientVolumes(e Engine, plan *policy.Plan) {
 	for _, v := range plan.TransientVolumes {
 		_ = e.VolumeRemove(context.Background(), v)
 	}
@@ -273,7 +274,7 @@ func removeTransientVolumes(e Engine, plan *Plan) {
 // volume ("must not set ReadOnly mode when using anonymous volumes"), but
 // accepts it on a named one, which it creates and fills from the image as
 // it would the anonymous one. The runner removes them with the container.
-func nameReadOnlyAnonymousVolumes(plan *Plan) bool {
+func nameReadOnlyAnonymousVolumes(plan *policy.Plan) bool {
 	hc := plan.Request.HostConfig
 	if hc == nil {
 		return false
@@ -304,7 +305,7 @@ func randomHex(n int) string {
 
 // waitCondition is docker's: with --rm wait until the engine removed the
 // container, so hardrun does not return before --rm is done.
-func waitCondition(req *Request) container.WaitCondition {
+func waitCondition(req *policy.Request) container.WaitCondition {
 	if req.HostConfig != nil && req.HostConfig.AutoRemove {
 		return container.WaitConditionRemoved
 	}

@@ -17,6 +17,9 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/api/types/network"
+
+	"github.com/hardrun/hardrun/policy"
+	"github.com/hardrun/hardrun/runopts"
 )
 
 // testLaunch is a launch whose plan is the request itself, and an engine
@@ -24,21 +27,21 @@ import (
 // changes one side.
 func testLaunch(t *testing.T) (*Launch, *fakeEngine) {
 	t.Helper()
-	req := Request{
+	req := policy.Request{
 		Config:     &container.Config{Image: "hardrun-test/root:latest", AttachStdout: true, AttachStderr: true},
 		HostConfig: &container.HostConfig{},
 	}
 	l := &Launch{
 		Request:  req,
 		SigProxy: true,
-		Pull:     PullMissing,
-		Plan: func(_ context.Context, r Request, _ ImageFacts) (*Plan, error) {
-			return &Plan{Request: r}, nil
+		Pull:     runopts.PullMissing,
+		Plan: func(_ context.Context, r policy.Request, _ policy.ImageFacts) (*policy.Plan, error) {
+			return &policy.Plan{Request: r}, nil
 		},
 	}
-	var created *Request
+	var created *policy.Request
 	f := &fakeEngine{}
-	f.createFn = func(r *Request) (string, []string, error) { created = r; return "c0ffee", nil, nil }
+	f.createFn = func(r *policy.Request) (string, []string, error) { created = r; return "c0ffee", nil, nil }
 	f.inspectFn = func(string) (container.InspectResponse, error) {
 		return container.InspectResponse{ID: "c0ffee", Config: created.Config, HostConfig: created.HostConfig}, nil
 	}
@@ -52,13 +55,13 @@ func testIO() (IO, *bytes.Buffer, *bytes.Buffer) {
 
 func TestRunRefusalCreatesNothing(t *testing.T) {
 	l, f := testLaunch(t)
-	l.Plan = func(context.Context, Request, ImageFacts) (*Plan, error) {
-		return nil, fmt.Errorf("profile: %w", ErrRefused)
+	l.Plan = func(context.Context, policy.Request, policy.ImageFacts) (*policy.Plan, error) {
+		return nil, fmt.Errorf("profile: %w", policy.ErrRefused)
 	}
 	tio, _, _ := testIO()
 	_, err := Run(context.Background(), f, l, tio)
-	if !errors.Is(err, ErrRefused) {
-		t.Fatalf("err = %v, want ErrRefused", err)
+	if !errors.Is(err, policy.ErrRefused) {
+		t.Fatalf("err = %v, want policy.ErrRefused", err)
 	}
 	if strings.Contains(f.called(), "create") {
 		t.Errorf("engine calls %q include a create", f.called())
@@ -99,8 +102,8 @@ func TestRunDetachedStartFailureRemovesContainer(t *testing.T) {
 
 func TestRunMismatchRemovesContainer(t *testing.T) {
 	l, f := testLaunch(t)
-	l.Plan = func(_ context.Context, r Request, _ ImageFacts) (*Plan, error) {
-		p := &Plan{Request: r}
+	l.Plan = func(_ context.Context, r policy.Request, _ policy.ImageFacts) (*policy.Plan, error) {
+		p := &policy.Plan{Request: r}
 		p.Request.HostConfig = &container.HostConfig{ReadonlyRootfs: true, CapDrop: []string{"ALL"}}
 		return p, nil
 	}
@@ -153,9 +156,9 @@ func TestRunPullPolicies(t *testing.T) {
 		wantCalls string // prefix of the engine calls
 		wantErr   string
 	}{
-		{name: "missing and present does not pull", pull: PullMissing, inspect: nil, wantCalls: "image-inspect:hardrun-test/root:latest create"},
-		{name: "never and absent fails", pull: PullNever, inspect: missing, wantErr: "No such image: hardrun-test/root:latest"},
-		{name: "always pulls first", pull: PullAlways, wantCalls: "pull:docker.io/hardrun-test/root:latest image-inspect:hardrun-test/root:latest create"},
+		{name: "missing and present does not pull", pull: runopts.PullMissing, inspect: nil, wantCalls: "image-inspect:hardrun-test/root:latest create"},
+		{name: "never and absent fails", pull: runopts.PullNever, inspect: missing, wantErr: "No such image: hardrun-test/root:latest"},
+		{name: "always pulls first", pull: runopts.PullAlways, wantCalls: "pull:docker.io/hardrun-test/root:latest image-inspect:hardrun-test/root:latest create"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -283,7 +286,7 @@ func TestRunCIDFile(t *testing.T) {
 	t.Run("removed when create fails", func(t *testing.T) {
 		l, f := testLaunch(t)
 		l.CIDFile = filepath.Join(t.TempDir(), "cid")
-		f.createFn = func(*Request) (string, []string, error) { return "", nil, errors.New("conflict") }
+		f.createFn = func(*policy.Request) (string, []string, error) { return "", nil, errors.New("conflict") }
 		tio, _, _ := testIO()
 		if _, err := Run(context.Background(), f, l, tio); err == nil {
 			t.Fatal("want an error")
@@ -332,7 +335,7 @@ func (r ctxReader) Close() error             { return nil }
 
 func TestRunInterruptDuringPullLeavesNothing(t *testing.T) {
 	l, f := testLaunch(t)
-	l.Pull = PullAlways
+	l.Pull = runopts.PullAlways
 	pulling := make(chan struct{})
 	f.imagePullFn = func(ctx context.Context, _ string) (io.ReadCloser, error) {
 		close(pulling)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hardrun/hardrun/audit"
 	"github.com/hardrun/hardrun/launcher"
+	"github.com/hardrun/hardrun/policy"
 	"github.com/hardrun/hardrun/profiles"
 )
 
@@ -78,7 +79,7 @@ func (a *app) audit(ctx context.Context, o auditOptions) error {
 	if err != nil {
 		return err
 	}
-	rep := audit.NewReport(launcher.Version, audit.ProfileRef{Name: p.Name, Hash: launcher.ProfileLabelHash(p)}, notices, results)
+	rep := audit.NewReport(policy.Version, audit.ProfileRef{Name: p.Name, Hash: policy.ProfileLabelHash(p)}, notices, results)
 	if err := audit.Write(a.stdout, rep, o.format); err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ type auditor struct {
 	// The facts are read while the containers are listed and inspected;
 	// they are set when ready is closed.
 	ready    chan struct{}
-	host     launcher.HostFacts
+	host     policy.HostFacts
 	facts    audit.EngineFacts
 	factsErr error
 
@@ -224,8 +225,8 @@ func collect(out []outcome) ([]audit.Result, []string, error) {
 // (the one judge of style.md), then the CIS checks.
 func (au *auditor) judge(ctx context.Context, c container.InspectResponse) (audit.Result, []string, error) {
 	r := audit.RequestOf(c, au.facts)
-	req := launcher.Request{Name: r.Name, Config: r.Config, HostConfig: r.HostConfig, NetworkingConfig: r.NetworkingConfig}
-	plan, err := launcher.Evaluate(req, au.p, launcher.ImageFacts{}, au.host)
+	req := policy.Request{Name: r.Name, Config: r.Config, HostConfig: r.HostConfig, NetworkingConfig: r.NetworkingConfig}
+	plan, err := policy.Evaluate(req, au.p, policy.ImageFacts{}, au.host)
 	if plan == nil {
 		return audit.Result{}, nil, fmt.Errorf("judge container %s: %w", c.ID, err)
 	}

@@ -7,11 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hardrun/hardrun/launcher"
-	"github.com/hardrun/hardrun/profiles"
-	"github.com/hardrun/hardrun/seccomp"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
+
+	"github.com/hardrun/hardrun/launcher"
+	"github.com/hardrun/hardrun/policy"
+	"github.com/hardrun/hardrun/profiles"
+	"github.com/hardrun/hardrun/seccomp"
 )
 
 // argvLine is `hardrun run` with 30 flags (29 of docker's and --profile)
@@ -44,8 +46,8 @@ func benchApp(getenv func(string) string) *app {
 
 // benchHost is HostFacts with in-memory look-ups: the engine and the file
 // system answer instantly, so only hardrun's own work is measured.
-func benchHost(cwd string) launcher.HostFacts {
-	return launcher.HostFacts{
+func benchHost(cwd string) policy.HostFacts {
+	return policy.HostFacts{
 		Cwd: cwd,
 		ResolvePath: func(p string) (string, error) {
 			if !filepath.IsAbs(p) {
@@ -53,14 +55,14 @@ func benchHost(cwd string) launcher.HostFacts {
 			}
 			return filepath.Clean(p), nil
 		},
-		Volume: func(name string) (launcher.VolumeFacts, error) {
-			return launcher.VolumeFacts{Driver: "local"}, nil
+		Volume: func(name string) (policy.VolumeFacts, error) {
+			return policy.VolumeFacts{Driver: "local"}, nil
 		},
-		Container: func(name string) (launcher.ContainerFacts, error) {
-			return launcher.ContainerFacts{HostConfig: &container.HostConfig{}, Mounts: []container.MountPoint{
+		Container: func(name string) (policy.ContainerFacts, error) {
+			return policy.ContainerFacts{HostConfig: &container.HostConfig{}, Mounts: []container.MountPoint{
 				{Type: mount.TypeVolume, Name: "data", Destination: "/data"}}}, nil
 		},
-		AppArmor: launcher.AppArmorFacts{EngineLocal: true}, // a kernel without AppArmor, as on the bench host
+		AppArmor: policy.AppArmorFacts{EngineLocal: true}, // a kernel without AppArmor, as on the bench host
 	}
 }
 
@@ -70,11 +72,11 @@ type benchEngine struct{ launcher.Engine }
 
 func (benchEngine) APIVersion(context.Context) (string, error) { return "1.41", nil }
 
-var benchImage = launcher.ImageFacts{User: "nginx", Volumes: []string{"/var/cache/nginx"}, ExposedPorts: []string{"80/tcp"}}
+var benchImage = policy.ImageFacts{User: "nginx", Volumes: []string{"/var/cache/nginx"}, ExposedPorts: []string{"80/tcp"}}
 
 // argvToRequest is the in-process part of `hardrun run`: argv → parsed
 // flags → profile → translated request → the policy's hardened plan.
-func argvToRequest(a *app, load func(hardrunFlags) (*profiles.Profile, error), host launcher.HostFacts) (*launcher.Plan, error) {
+func argvToRequest(a *app, load func(hardrunFlags) (*profiles.Profile, error), host policy.HostFacts) (*policy.Plan, error) {
 	line, err := parseRunLine("run", argvLine)
 	if err != nil {
 		return nil, err
@@ -87,7 +89,7 @@ func argvToRequest(a *app, load func(hardrunFlags) (*profiles.Profile, error), h
 	if err != nil {
 		return nil, err
 	}
-	return launcher.Evaluate(req, p, benchImage, host)
+	return policy.Evaluate(req, p, benchImage, host)
 }
 
 // BenchmarkArgvToRequest is the whole in-process path from argv to a ready
@@ -106,7 +108,7 @@ func BenchmarkArgvToRequest(b *testing.B) {
 			load := func(own hardrunFlags) (*profiles.Profile, error) {
 				p, err := a.loadProfile(own)
 				if err == nil {
-					_, err = seccomp.Generate(launcher.SeccompSpec(p))
+					_, err = seccomp.Generate(policy.SeccompSpec(p))
 				}
 				return p, err
 			}
@@ -129,7 +131,7 @@ func BenchmarkArgvToRequest(b *testing.B) {
 }
 
 // checkPlan fails unless argvLine makes a hardened plan the profile accepts.
-func checkPlan(t testing.TB, getenv func(string) string, host launcher.HostFacts) {
+func checkPlan(t testing.TB, getenv func(string) string, host policy.HostFacts) {
 	t.Helper()
 	a := benchApp(getenv)
 	plan, err := argvToRequest(a, a.loadProfile, host)

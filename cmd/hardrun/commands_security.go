@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hardrun/hardrun/apparmor"
-	"github.com/hardrun/hardrun/launcher"
-	"github.com/hardrun/hardrun/seccomp"
 	"github.com/urfave/cli/v3"
+
+	"github.com/hardrun/hardrun/apparmor"
+	"github.com/hardrun/hardrun/policy"
+	"github.com/hardrun/hardrun/seccomp"
 )
 
 func (a *app) seccompCommand() *cli.Command {
@@ -26,7 +27,7 @@ func (a *app) seccompCommand() *cli.Command {
 				if err != nil {
 					return fmt.Errorf("load profile: %w", err)
 				}
-				js, err := seccomp.Generate(launcher.SeccompSpec(p))
+				js, err := seccomp.Generate(policy.SeccompSpec(p))
 				if errors.Is(err, seccomp.ErrUnconfined) {
 					return fmt.Errorf("profile %q sends seccomp=unconfined: there is no filter to export", p.Name)
 				}
@@ -59,7 +60,7 @@ func (a *app) apparmorCommand() *cli.Command {
 		if err != nil {
 			return "", fmt.Errorf("load profile: %w", err)
 		}
-		return apparmor.Generate(launcher.AppArmorSpec(p))
+		return apparmor.Generate(policy.AppArmorSpec(p))
 	}
 	return &cli.Command{
 		Name:  "apparmor",

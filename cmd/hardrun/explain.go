@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/hardrun/hardrun/launcher"
+	"github.com/hardrun/hardrun/policy"
 )
 
 // explain shows what the profile would change and refuse, creating
@@ -33,7 +34,7 @@ func (a *app) explain(ctx context.Context, line *runLine) error {
 	if err != nil {
 		return err
 	}
-	plan, err := launcher.Evaluate(req, p, launcher.FactsOf(img.Config), host)
+	plan, err := policy.Evaluate(req, p, launcher.FactsOf(img.Config), host)
 	if plan == nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func (a *app) explain(ctx context.Context, line *runLine) error {
 // writeSeccompFile puts the plan's seccomp JSON where the docker line of
 // `explain --format docker` names it: docker's --security-opt seccomp=
 // takes a file, the Engine API takes the JSON itself.
-func (a *app) writeSeccompFile(plan *launcher.Plan) error {
+func (a *app) writeSeccompFile(plan *policy.Plan) error {
 	js := plan.SeccompJSON()
 	if js == "" {
 		return nil
@@ -71,7 +72,7 @@ func (a *app) writeSeccompFile(plan *launcher.Plan) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	f := filepath.Join(dir, launcher.ProfileLabelHash(plan.Profile)+".json")
+	f := filepath.Join(dir, policy.ProfileLabelHash(plan.Profile)+".json")
 	if err := os.WriteFile(f, []byte(js), 0o644); err != nil {
 		return err
 	}

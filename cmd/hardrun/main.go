@@ -14,8 +14,10 @@ import (
 
 	"github.com/docker/cli/cli/config/configfile"
 
-	"github.com/hardrun/hardrun/launcher"
 	"github.com/urfave/cli/v3"
+
+	"github.com/hardrun/hardrun/launcher"
+	"github.com/hardrun/hardrun/policy"
 )
 
 // Set at build time by the Makefile (-ldflags -X).
@@ -52,7 +54,7 @@ func run(args []string) int {
 		return 125
 	}
 	a.g = g
-	launcher.Version = version
+	policy.Version = version
 	if len(rest) > 0 && !isOwnCommand(rest[0]) {
 		if err := passThrough(args); err != nil {
 			fmt.Fprintf(a.stderr, "hardrun: %v\n", err)
@@ -91,7 +93,7 @@ func (a *app) exitCode(err error) int {
 		}
 		return ee.code
 	}
-	if errors.Is(err, launcher.ErrRefused) {
+	if errors.Is(err, policy.ErrRefused) {
 		return 125 // the refusal lines are already printed
 	}
 	var ie *launcher.InterruptedError

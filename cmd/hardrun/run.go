@@ -10,11 +10,14 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/hardrun/hardrun/launcher"
-	"github.com/hardrun/hardrun/profiles"
 	"github.com/moby/term"
 	"github.com/spf13/pflag"
 	"github.com/urfave/cli/v3"
+
+	"github.com/hardrun/hardrun/launcher"
+	"github.com/hardrun/hardrun/policy"
+	"github.com/hardrun/hardrun/profiles"
+	"github.com/hardrun/hardrun/runopts"
 )
 
 // hardrunFlags are hardrun's own flags, parsed with docker's run flags.
@@ -28,7 +31,7 @@ type hardrunFlags struct {
 // runLine is one parsed run/create/explain/verify command line.
 type runLine struct {
 	verb  string
-	opts  *launcher.RunOptions
+	opts  *runopts.RunOptions
 	own   hardrunFlags
 	flags *pflag.FlagSet // for --help
 }
@@ -62,7 +65,7 @@ func (a *app) runCommand(verb, usage string) *cli.Command {
 // parseRunLine parses docker's run flags plus hardrun's own, stopping at
 // IMAGE as docker does.
 func parseRunLine(verb string, args []string) (*runLine, error) {
-	line := &runLine{verb: verb, opts: launcher.NewRunOptions()}
+	line := &runLine{verb: verb, opts: runopts.NewRunOptions()}
 	fs := pflag.NewFlagSet("hardrun "+verb, pflag.ContinueOnError)
 	line.flags = fs
 	fs.SetOutput(io.Discard)
@@ -103,20 +106,20 @@ func (a *app) loadProfile(own hardrunFlags) (*profiles.Profile, error) {
 // request translates the parsed flags into the Engine API request for the
 // API version negotiated with e, as docker's client does: flags the engine
 // is too old for are refused rather than silently dropped.
-func (a *app) request(ctx context.Context, e launcher.Engine, o *launcher.RunOptions) (launcher.Request, error) {
+func (a *app) request(ctx context.Context, e launcher.Engine, o *runopts.RunOptions) (policy.Request, error) {
 	api, err := e.APIVersion(ctx)
 	if err != nil {
-		return launcher.Request{}, err
+		return policy.Request{}, err
 	}
 	cwd, err := os.Getwd()
 	if err != nil {
-		return launcher.Request{}, err
+		return policy.Request{}, err
 	}
 	ep, err := a.g.endpoint(a.getenv)
 	if err != nil {
-		return launcher.Request{}, err
+		return policy.Request{}, err
 	}
-	env := launcher.TranslateEnv{
+	env := runopts.TranslateEnv{
 		Cwd:        cwd,
 		Getenv:     a.getenv,
 		LookupEnv:  os.LookupEnv,
@@ -138,7 +141,7 @@ func (a *app) request(ctx context.Context, e launcher.Engine, o *launcher.RunOpt
 type session struct {
 	p   *profiles.Profile
 	e   launcher.Engine
-	req launcher.Request
+	req policy.Request
 }
 
 // start loads the profile, connects to the engine and translates the line.
@@ -197,13 +200,13 @@ func (a *app) launch(ctx context.Context, line *runLine) error {
 
 // planner binds the profile and the host facts to the policy, printing
 // notices and refusals the way the contract words them.
-func (a *app) planner(e launcher.Engine, p *profiles.Profile, line *runLine) func(context.Context, launcher.Request, launcher.ImageFacts) (*launcher.Plan, error) {
-	return func(ctx context.Context, req launcher.Request, img launcher.ImageFacts) (*launcher.Plan, error) {
+func (a *app) planner(e launcher.Engine, p *profiles.Profile, line *runLine) func(context.Context, policy.Request, policy.ImageFacts) (*policy.Plan, error) {
+	return func(ctx context.Context, req policy.Request, img policy.ImageFacts) (*policy.Plan, error) {
 		host, err := a.hostFacts(ctx, e, p)
 		if err != nil {
 			return nil, err
 		}
-		plan, err := launcher.Evaluate(req, p, img, host)
+		plan, err := policy.Evaluate(req, p, img, host)
 		if line.own.explain && plan != nil {
 			_ = plan.WriteExplain(a.stderr, "text")
 		}
@@ -215,7 +218,7 @@ func (a *app) planner(e launcher.Engine, p *profiles.Profile, line *runLine) fun
 }
 
 // report prints the plan's notices and refusals, one line each.
-func (a *app) report(p *profiles.Profile, plan *launcher.Plan) {
+func (a *app) report(p *profiles.Profile, plan *policy.Plan) {
 	for _, n := range plan.Notices {
 		fmt.Fprintf(a.stderr, "hardrun: %s\n", n)
 	}
@@ -235,7 +238,7 @@ func (a *app) report(p *profiles.Profile, plan *launcher.Plan) {
 // ready is closed once all is done (startGate). The subscription lasts as
 // long as the process, which ends with the launch: signal.Stop would cost
 // as much again (see BENCHMARKS.md).
-func (a *app) terminal(o *launcher.RunOptions) (tio launcher.IO, ready <-chan struct{}, creating func()) {
+func (a *app) terminal(o *runopts.RunOptions) (tio launcher.IO, ready <-chan struct{}, creating func()) {
 	inFd, inTTY := term.GetFdInfo(a.stdin)
 	outFd, outTTY := term.GetFdInfo(a.stdout)
 	errFd, errTTY := term.GetFdInfo(a.stderr)
@@ -277,7 +280,7 @@ type startGate struct {
 	started  func()
 }
 
-func (g startGate) ContainerCreate(ctx context.Context, r *launcher.Request) (string, []string, error) {
+func (g startGate) ContainerCreate(ctx context.Context, r *policy.Request) (string, []string, error) {
 	g.creating()
 	return g.Engine.ContainerCreate(ctx, r)
 }
@@ -289,14 +292,14 @@ func (g startGate) ContainerStart(ctx context.Context, id string) error {
 }
 
 // hostFacts reads what the policy needs of this host and the engine.
-func (a *app) hostFacts(ctx context.Context, e launcher.Engine, p *profiles.Profile) (launcher.HostFacts, error) {
+func (a *app) hostFacts(ctx context.Context, e launcher.Engine, p *profiles.Profile) (policy.HostFacts, error) {
 	cwd, err := os.Getwd()
 	if err != nil {
-		return launcher.HostFacts{}, err
+		return policy.HostFacts{}, err
 	}
 	ep, err := a.g.endpoint(a.getenv)
 	if err != nil {
-		return launcher.HostFacts{}, err
+		return policy.HostFacts{}, err
 	}
 	return launcher.NewHostFacts(ctx, e, p, launcher.HostOptions{
 		Cwd:         cwd,

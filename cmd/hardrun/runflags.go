@@ -6,9 +6,10 @@ import (
 	"strconv"
 
 	"github.com/docker/cli/opts"
-	"github.com/hardrun/hardrun/launcher"
 	"github.com/moby/moby/api/types/blkiodev"
 	"github.com/spf13/pflag"
+
+	"github.com/hardrun/hardrun/runopts"
 )
 
 // dockerFlagAnnotation marks the flags defined here, the docker ones, so
@@ -17,7 +18,7 @@ const dockerFlagAnnotation = "hardrun/docker-flag"
 
 // addRunFlags defines every `docker run` flag on fs, bound to o: the 95
 // of `docker create` plus -d, --sig-proxy and --detach-keys.
-func addRunFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
+func addRunFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 	addCreateFlags(fs, o)
 	defineBool(fs, &o.Detach, "detach", "d", false, "Run container in background and print container ID")
 	defineBool(fs, &o.SigProxy, "sig-proxy", "", true, "Proxy received signals to the process")
@@ -27,13 +28,13 @@ func addRunFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
 
 // addCreateFlags defines every `docker create` flag on fs, bound to o,
 // with docker's names, shorthands, types and defaults (o is reset to
-// launcher.NewRunOptions, docker's defaults, first). docker's hidden
+// runopts.NewRunOptions, docker's defaults, first). docker's hidden
 // spellings (--net, --net-alias, --dns-opt) and the flags docker refuses
 // against this daemon (--annotation and --health-start-interval before
 // API 1.43/1.44, the Windows-only ones) are defined hidden, so that they
 // are refused with docker's message rather than as unknown.
-func addCreateFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
-	*o = *launcher.NewRunOptions()
+func addCreateFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
+	*o = *runopts.NewRunOptions()
 	before := map[string]bool{}
 	fs.VisitAll(func(f *pflag.Flag) { before[f.Name] = true })
 
@@ -75,9 +76,9 @@ func markDockerFlags(fs *pflag.FlagSet, names ...string) {
 }
 
 // addCreateBehaviourFlags: how docker drives the create call.
-func addCreateBehaviourFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
+func addCreateBehaviourFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 	fs.StringVar(&o.Name, "name", "", "Assign a name to the container")
-	fs.StringVar(&o.Pull, "pull", launcher.PullMissing, `Pull image before running ("always", "missing", "never")`)
+	fs.StringVar(&o.Pull, "pull", runopts.PullMissing, `Pull image before running ("always", "missing", "never")`)
 	defineBool(fs, &o.Quiet, "quiet", "q", false, "Suppress the pull output")
 	defineBool(fs, &o.UseAPISocket, "use-api-socket", "", false, "Bind mount Docker API socket and required auth")
 	// An explicit --help without -h, which is --hostname.
@@ -88,7 +89,7 @@ func addCreateBehaviourFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
 }
 
 // addIdentityFlags: the process, its environment and its streams.
-func addIdentityFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
+func addIdentityFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 	fs.VarP(&listValue{values: &o.Attach, validate: validateAttach}, "attach", "a", "Attach to STDIN, STDOUT or STDERR")
 	fs.VarP(&listValue{values: &o.Env, validate: validateEnvName}, "env", "e", "Set environment variables")
 	fs.Var(&listValue{values: &o.EnvFile}, "env-file", "Read in a file of environment variables")
@@ -113,7 +114,7 @@ func addIdentityFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
 }
 
 // addSecurityFlags: privileges, capabilities, namespaces, devices.
-func addSecurityFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
+func addSecurityFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 	fs.Var(&listValue{values: &o.CapAdd}, "cap-add", "Add Linux capabilities")
 	fs.Var(&listValue{values: &o.CapDrop}, "cap-drop", "Drop Linux capabilities")
 	defineBool(fs, &o.Privileged, "privileged", "", false, "Give extended privileges to this container")
@@ -130,7 +131,7 @@ func addSecurityFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
 }
 
 // addNetworkFlags: networks, addresses, DNS, ports.
-func addNetworkFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
+func addNetworkFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 	fs.Var(&listValue{values: &o.AddHosts, validate: opts.ValidateExtraHost}, "add-host", "Add a custom host-to-IP mapping (host:ip)")
 	fs.Var(&listValue{values: &o.DNS, validate: opts.ValidateIPAddress}, "dns", "Set custom DNS servers")
 	dnsOptions := &listValue{values: &o.DNSOptions}
@@ -154,7 +155,7 @@ func addNetworkFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
 }
 
 // addStorageFlags: logging, volumes, mounts.
-func addStorageFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
+func addStorageFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 	fs.StringVar(&o.LogDriver, "log-driver", "", "Logging driver for the container")
 	fs.StringVar(&o.VolumeDriver, "volume-driver", "", "Optional volume driver for the container")
 	fs.Var(&listValue{values: &o.LogOpts}, "log-opt", "Log driver options")
@@ -166,7 +167,7 @@ func addStorageFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
 }
 
 // addHealthFlags: the healthcheck.
-func addHealthFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
+func addHealthFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 	fs.StringVar(&o.HealthCmd, "health-cmd", "", "Command to run to check health")
 	fs.Var(durationFlag{&o.HealthInterval}, "health-interval", "Time between running the check (ms|s|m|h) (default 0s)")
 	fs.Var(intFlag{&o.HealthRetries}, "health-retries", "Consecutive failures needed to report unhealthy")
@@ -177,7 +178,7 @@ func addHealthFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
 }
 
 // addResourceFlags: CPU, memory, block I/O, pids.
-func addResourceFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
+func addResourceFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 	fs.Var(uint16Flag{&o.BlkioWeight}, "blkio-weight", "Block IO (relative weight), between 10 and 1000, or 0 to disable (default 0)")
 	fs.Var(&parsedList[*blkiodev.WeightDevice]{values: &o.BlkioWeightDevice, parse: opts.ValidateWeightDevice}, "blkio-weight-device", "Block IO weight (relative device weight)")
 	fs.StringVar(&o.CpusetCpus, "cpuset-cpus", "", "CPUs in which to allow execution (0-3, 0,1)")
@@ -204,7 +205,7 @@ func addResourceFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
 	fs.Var(int64Flag{&o.PidsLimit}, "pids-limit", "Tune container pids limit (set -1 for unlimited)")
 }
 
-func addThrottleFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
+func addThrottleFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 	throttle := func(values *[]*blkiodev.ThrottleDevice, parse func(string) (*blkiodev.ThrottleDevice, error)) pflag.Value {
 		return &parsedList[*blkiodev.ThrottleDevice]{values: values, parse: parse}
 	}
@@ -215,7 +216,7 @@ func addThrottleFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
 }
 
 // addRuntimeFlags: cgroups, namespaces, runtime.
-func addRuntimeFlags(fs *pflag.FlagSet, o *launcher.RunOptions) {
+func addRuntimeFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 	fs.StringVar(&o.CgroupParent, "cgroup-parent", "", "Optional parent cgroup for the container")
 	fs.StringVar(&o.IPC, "ipc", "", "IPC mode to use")
 	fs.StringVar(&o.Isolation, "isolation", "", "Container isolation technology")
@@ -235,7 +236,7 @@ var hiddenAliases = map[string]string{"net": "network", "net-alias": "network-al
 // It fills o.Image, o.Cmd and o.Set (the docker flags given, by long
 // name). With --help it returns nil and sets o.Help, IMAGE or not; no
 // IMAGE is otherwise an error naming fs.
-func parseRunArgs(fs *pflag.FlagSet, o *launcher.RunOptions, args []string) error {
+func parseRunArgs(fs *pflag.FlagSet, o *runopts.RunOptions, args []string) error {
 	fs.SetInterspersed(false)
 	if err := fs.Parse(args); err != nil {
 		return err

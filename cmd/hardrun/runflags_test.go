@@ -10,12 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hardrun/hardrun/launcher"
 	"github.com/moby/moby/api/types/blkiodev"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 	"github.com/spf13/pflag"
+
+	"github.com/hardrun/hardrun/policy"
+	"github.com/hardrun/hardrun/runopts"
 )
 
 // dockerRunFlags is `docker run --help` of docker 28.2.2 against an API
@@ -60,12 +62,12 @@ func TestRunFlagsAreDockers(t *testing.T) {
 	}
 	t.Run("run", func(t *testing.T) {
 		fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-		addRunFlags(fs, &launcher.RunOptions{})
+		addRunFlags(fs, &runopts.RunOptions{})
 		compareFlagSets(t, visibleFlags(fs), dockerRunFlags)
 	})
 	t.Run("create", func(t *testing.T) {
 		fs := pflag.NewFlagSet("create", pflag.ContinueOnError)
-		addCreateFlags(fs, &launcher.RunOptions{})
+		addCreateFlags(fs, &runopts.RunOptions{})
 		want := map[string]string{}
 		for k, v := range dockerRunFlags {
 			if !slices.Contains(runOnlyFlags, k) {
@@ -103,9 +105,9 @@ var testFiles = map[string]string{
 	"/home/u/not-json.txt": "{nope",
 }
 
-func testEnv() launcher.TranslateEnv {
+func testEnv() runopts.TranslateEnv {
 	vars := map[string]string{"HOME": "/home/u", "FOO": "from-env", "EMPTY": ""}
-	return launcher.TranslateEnv{
+	return runopts.TranslateEnv{
 		Cwd: "/home/u",
 		LookupEnv: func(k string) (string, bool) {
 			v, ok := vars[k]
@@ -122,14 +124,14 @@ func testEnv() launcher.TranslateEnv {
 }
 
 // translate parses a `docker run` argument list and translates it.
-func translate(t testing.TB, env launcher.TranslateEnv, args ...string) (launcher.Request, *launcher.RunOptions, error) {
+func translate(t testing.TB, env runopts.TranslateEnv, args ...string) (policy.Request, *runopts.RunOptions, error) {
 	t.Helper()
 	fs := pflag.NewFlagSet("docker run", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	o := &launcher.RunOptions{}
+	o := &runopts.RunOptions{}
 	addRunFlags(fs, o)
 	if err := parseRunArgs(fs, o, args); err != nil {
-		return launcher.Request{}, o, err
+		return policy.Request{}, o, err
 	}
 	req, err := o.Request(env)
 	return req, o, err
@@ -139,13 +141,13 @@ func TestParseRunArgsSyntax(t *testing.T) {
 	tests := []struct {
 		name    string
 		args    []string
-		check   func(t *testing.T, r launcher.Request, o *launcher.RunOptions)
+		check   func(t *testing.T, r policy.Request, o *runopts.RunOptions)
 		wantErr string
 	}{
 		{
 			name: "combined shorthands",
 			args: []string{"-dit", "busybox"},
-			check: func(t *testing.T, r launcher.Request, o *launcher.RunOptions) {
+			check: func(t *testing.T, r policy.Request, o *runopts.RunOptions) {
 				wantBools(t, map[string]bool{"detach": o.Detach, "interactive": o.Interactive, "tty": o.TTY}, true)
 				if r.Config.AttachStdin || r.Config.AttachStdout || r.Config.StdinOnce || !r.Config.OpenStdin || !r.Config.Tty {
 					t.Errorf("-dit: got %+v", r.Config)
@@ -155,7 +157,7 @@ func TestParseRunArgsSyntax(t *testing.T) {
 		{
 			name: "attached value of a shorthand",
 			args: []string{"-p8080:80", "-eA=1", "busybox"},
-			check: func(t *testing.T, r launcher.Request, _ *launcher.RunOptions) {
+			check: func(t *testing.T, r policy.Request, _ *runopts.RunOptions) {
 				wantStrings(t, "Env", r.Config.Env, []string{"A=1"})
 				if b := r.HostConfig.PortBindings[network.MustParsePort("80/tcp")]; len(b) != 1 || b[0].HostPort != "8080" {
 					t.Errorf("PortBindings = %v", r.HostConfig.PortBindings)
@@ -165,7 +167,7 @@ func TestParseRunArgsSyntax(t *testing.T) {
 		{
 			name: "flag=value and bool=false",
 			args: []string{"--user=10:10", "--rm=false", "--read-only=0", "--privileged=FALSE", "busybox"},
-			check: func(t *testing.T, r launcher.Request, _ *launcher.RunOptions) {
+			check: func(t *testing.T, r policy.Request, _ *runopts.RunOptions) {
 				if r.Config.User != "10:10" || r.HostConfig.AutoRemove || r.HostConfig.ReadonlyRootfs || r.HostConfig.Privileged {
 					t.Errorf("got User %q AutoRemove %v ReadonlyRootfs %v Privileged %v", r.Config.User,
 						r.HostConfig.AutoRemove, r.HostConfig.ReadonlyRootfs, r.HostConfig.Privileged)
@@ -176,7 +178,7 @@ func TestParseRunArgsSyntax(t *testing.T) {
 		{
 			name: "last value wins",
 			args: []string{"--privileged=false", "--privileged", "-u", "a", "-u", "b", "--restart", "always", "--restart", "no", "busybox"},
-			check: func(t *testing.T, r launcher.Request, _ *launcher.RunOptions) {
+			check: func(t *testing.T, r policy.Request, _ *runopts.RunOptions) {
 				if !r.HostConfig.Privileged || r.Config.User != "b" || r.HostConfig.RestartPolicy.Name != "no" {
 					t.Errorf("got Privileged %v User %q Restart %q", r.HostConfig.Privileged, r.Config.User, r.HostConfig.RestartPolicy.Name)
 				}
@@ -185,7 +187,7 @@ func TestParseRunArgsSyntax(t *testing.T) {
 		{
 			name: "flags stop at the image",
 			args: []string{"-t", "busybox", "-v", "/x", "--rm"},
-			check: func(t *testing.T, r launcher.Request, o *launcher.RunOptions) {
+			check: func(t *testing.T, r policy.Request, o *runopts.RunOptions) {
 				wantStrings(t, "Cmd", r.Config.Cmd, []string{"-v", "/x", "--rm"})
 				if o.Image != "busybox" || r.Config.Image != "busybox" || r.HostConfig.AutoRemove {
 					t.Errorf("image %q, AutoRemove %v", o.Image, r.HostConfig.AutoRemove)
@@ -195,7 +197,7 @@ func TestParseRunArgsSyntax(t *testing.T) {
 		{
 			name: "double dash ends the flags",
 			args: []string{"--rm", "--", "busybox", "--", "echo"},
-			check: func(t *testing.T, r launcher.Request, o *launcher.RunOptions) {
+			check: func(t *testing.T, r policy.Request, o *runopts.RunOptions) {
 				wantStrings(t, "Cmd", r.Config.Cmd, []string{"--", "echo"})
 				if o.Image != "busybox" {
 					t.Errorf("image %q", o.Image)
@@ -205,7 +207,7 @@ func TestParseRunArgsSyntax(t *testing.T) {
 		{
 			name: "no command leaves Cmd nil",
 			args: []string{"busybox"},
-			check: func(t *testing.T, r launcher.Request, _ *launcher.RunOptions) {
+			check: func(t *testing.T, r policy.Request, _ *runopts.RunOptions) {
 				if r.Config.Cmd != nil || r.Config.Entrypoint != nil {
 					t.Errorf("Cmd %q Entrypoint %q", r.Config.Cmd, r.Config.Entrypoint)
 				}
@@ -214,7 +216,7 @@ func TestParseRunArgsSyntax(t *testing.T) {
 		{
 			name: "hidden aliases record the documented name",
 			args: []string{"--net", "mynet", "--net-alias", "a", "--dns-opt", "ndots:1", "busybox"},
-			check: func(t *testing.T, r launcher.Request, _ *launcher.RunOptions) {
+			check: func(t *testing.T, r policy.Request, _ *runopts.RunOptions) {
 				wantSet(t, r, "network", "network-alias", "dns-option")
 				if r.Given("net") || r.HostConfig.NetworkMode != "mynet" {
 					t.Errorf("Set %v NetworkMode %q", r.Set, r.HostConfig.NetworkMode)
@@ -225,7 +227,7 @@ func TestParseRunArgsSyntax(t *testing.T) {
 		{name: "no image", args: []string{"--rm"}, wantErr: `"docker run" requires at least 1 argument`},
 		{name: "unknown flag", args: []string{"--bogus", "busybox"}, wantErr: "unknown flag: --bogus"},
 		{name: "unknown shorthand", args: []string{"-dix", "busybox"}, wantErr: "unknown shorthand flag: 'x' in -x"},
-		{name: "missing value", args: []string{"busybox", "-h"}, check: func(t *testing.T, r launcher.Request, _ *launcher.RunOptions) {
+		{name: "missing value", args: []string{"busybox", "-h"}, check: func(t *testing.T, r policy.Request, _ *runopts.RunOptions) {
 			wantStrings(t, "Cmd", r.Config.Cmd, []string{"-h"})
 		}},
 		{name: "-h is hostname", args: []string{"-h"}, wantErr: "flag needs an argument: 'h' in -h"},
@@ -254,7 +256,7 @@ func TestParseRunArgsSyntax(t *testing.T) {
 func TestParseRunArgsHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"--rm", "--help", "img"}} {
 		fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-		o := &launcher.RunOptions{}
+		o := &runopts.RunOptions{}
 		addRunFlags(fs, o)
 		if err := parseRunArgs(fs, o, args); err != nil || !o.Help {
 			t.Errorf("%q: error %v, Help %v; want nil and true", args, err, o.Help)
@@ -266,7 +268,7 @@ func TestContentTrustFromEnvironment(t *testing.T) {
 	for env, wantDisabled := range map[string]bool{"": true, "0": true, "false": true, "1": false, "yes-ish": false} {
 		t.Setenv("DOCKER_CONTENT_TRUST", env)
 		fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-		o := &launcher.RunOptions{}
+		o := &runopts.RunOptions{}
 		addRunFlags(fs, o)
 		if o.DisableContentTrust != wantDisabled {
 			t.Errorf("DOCKER_CONTENT_TRUST=%q: DisableContentTrust %v, want %v", env, o.DisableContentTrust, wantDisabled)
@@ -276,7 +278,7 @@ func TestContentTrustFromEnvironment(t *testing.T) {
 
 func TestParseRunArgsRecordsOnlyDockerFlags(t *testing.T) {
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	o := &launcher.RunOptions{}
+	o := &runopts.RunOptions{}
 	addRunFlags(fs, o)
 	var profile string
 	fs.StringVar(&profile, "profile", "", "hardrun's own flag")
@@ -292,7 +294,7 @@ func TestCreateFlagsRefuseRunOnlyFlags(t *testing.T) {
 	for _, args := range [][]string{{"-d", "img"}, {"--sig-proxy=false", "img"}, {"--detach-keys", "ctrl-x", "img"}} {
 		fs := pflag.NewFlagSet("create", pflag.ContinueOnError)
 		fs.SetOutput(io.Discard)
-		o := &launcher.RunOptions{}
+		o := &runopts.RunOptions{}
 		addCreateFlags(fs, o)
 		if err := parseRunArgs(fs, o, args); err == nil {
 			t.Errorf("create %q: no error, docker create refuses it", args)
@@ -304,14 +306,14 @@ func TestTranslateFlagLines(t *testing.T) {
 	tests := []struct {
 		name    string
 		args    []string
-		env     func(*launcher.TranslateEnv)
-		check   func(t *testing.T, r launcher.Request)
+		env     func(*runopts.TranslateEnv)
+		check   func(t *testing.T, r policy.Request)
 		wantErr string
 	}{
 		{
 			name: "defaults",
 			args: []string{"img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				c, h := r.Config, r.HostConfig
 				if !c.AttachStdout || !c.AttachStderr || c.AttachStdin || c.OpenStdin || c.Tty {
 					t.Errorf("streams: %+v", c)
@@ -338,24 +340,24 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "environment from flags, files and the caller",
 			args: []string{"--env-file", "app.env", "-e", "X=1", "-e", "FOO", "-e", "EMPTY", "-e", "NOPE", "-e", "X=2", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				wantStrings(t, "Env", r.Config.Env, []string{"A=1", "B=two words", "HOME=/home/u", "A=3", "X=2", "FOO=from-env", "EMPTY=", "NOPE"})
 			},
 		},
 		{
 			name: "proxy settings of the config file",
 			args: []string{"-e", "http_proxy=mine", "img"},
-			env: func(e *launcher.TranslateEnv) {
+			env: func(e *runopts.TranslateEnv) {
 				e.Proxy = map[string]string{"HTTP_PROXY": "http://p:3128", "NO_PROXY": "localhost"}
 			},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				wantStrings(t, "Env", r.Config.Env, []string{"http_proxy=mine", "HTTP_PROXY=http://p:3128", "NO_PROXY=localhost", "no_proxy=localhost"})
 			},
 		},
 		{
 			name: "labels from file and flags",
 			args: []string{"--label-file", "/home/u/labels", "-l", "team=edge", "--label", "solo", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				want := map[string]string{"team": "edge", "solo": ""}
 				if len(r.Config.Labels) != len(want) || r.Config.Labels["team"] != "edge" || r.Config.Labels["solo"] != "" {
 					t.Errorf("Labels = %v, want %v", r.Config.Labels, want)
@@ -367,7 +369,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "volumes: binds, relative sources, named and anonymous",
 			args: []string{"-v", "/srv:/srv:ro", "-v", "./data:/d", "-v", "../up:/u", "-v", "cache:/c", "-v", "/anon", "-v", "/anon", "-v", "/srv:/srv:ro", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				wantStrings(t, "Binds", r.HostConfig.Binds, []string{"/srv:/srv:ro", "/home/u/data:/d", "/home/up:/u", "cache:/c"})
 				if _, ok := r.Config.Volumes["/anon"]; !ok || len(r.Config.Volumes) != 1 {
 					t.Errorf("Volumes = %v", r.Config.Volumes)
@@ -378,7 +380,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "mounts: relative source made absolute",
 			args: []string{"--mount", "type=bind,src=./x,dst=/x,ro", "--mount", "type=tmpfs,dst=/t,tmpfs-size=1m,tmpfs-mode=1770", "--mount", "dst=/v,volume-nocopy", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				m := r.HostConfig.Mounts
 				if len(m) != 3 || m[0].Source != "/home/u/x" || !m[0].ReadOnly || m[0].Type != mount.TypeBind {
 					t.Fatalf("Mounts = %+v", m)
@@ -396,7 +398,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "tmpfs",
 			args: []string{"--tmpfs", "/run", "--tmpfs", "/tmp:rw,size=64m", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				if r.HostConfig.Tmpfs["/run"] != "" || r.HostConfig.Tmpfs["/tmp"] != "rw,size=64m" || len(r.HostConfig.Tmpfs) != 2 {
 					t.Errorf("Tmpfs = %v", r.HostConfig.Tmpfs)
 				}
@@ -405,7 +407,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "ports",
 			args: []string{"-p", "8080:80", "-p", "127.0.0.1::53/udp", "-p", "[::1]:9000-9001:90-91", "-p", "7000-7010:70", "--expose", "100-101", "--expose", "200/udp", "-P", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				pb := r.HostConfig.PortBindings
 				want := map[string]network.PortBinding{
 					"80/tcp": {HostPort: "8080"},
@@ -430,7 +432,7 @@ func TestTranslateFlagLines(t *testing.T) {
 				}
 			},
 		},
-		{name: "publish long syntax", args: []string{"-p", "published=8443,target=443,protocol=udp", "img"}, check: func(t *testing.T, r launcher.Request) {
+		{name: "publish long syntax", args: []string{"-p", "published=8443,target=443,protocol=udp", "img"}, check: func(t *testing.T, r policy.Request) {
 			if b := r.HostConfig.PortBindings[network.MustParsePort("443/udp")]; len(b) != 1 || b[0].HostPort != "8443" {
 				t.Errorf("PortBindings = %v", r.HostConfig.PortBindings)
 			}
@@ -440,7 +442,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "user-defined network with aliases, links and addresses",
 			args: []string{"--network", "backend", "--network-alias", "db", "--link", "cache:c", "--ip", "10.0.0.5", "--ip6", "fd00::5", "--link-local-ip", "169.254.0.5", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				ep := r.NetworkingConfig.EndpointsConfig["backend"]
 				if ep == nil || len(r.NetworkingConfig.EndpointsConfig) != 1 {
 					t.Fatalf("EndpointsConfig = %v", r.NetworkingConfig.EndpointsConfig)
@@ -457,7 +459,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "one network without options sends no endpoint",
 			args: []string{"--network", "none", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				if r.HostConfig.NetworkMode != "none" || len(r.NetworkingConfig.EndpointsConfig) != 0 || r.NetworkingConfig.EndpointsConfig == nil {
 					t.Errorf("NetworkMode %q EndpointsConfig %v", r.HostConfig.NetworkMode, r.NetworkingConfig.EndpointsConfig)
 				}
@@ -466,7 +468,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "network long syntax",
 			args: []string{"--network", "name=Front,alias=A1,driver-opt=k=V,gw-priority=3", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				ep := r.NetworkingConfig.EndpointsConfig["front"] // docker lower-cases the long syntax
 				if ep == nil || ep.GwPriority != 3 || ep.DriverOpts["k"] != "v" {
 					t.Fatalf("EndpointsConfig = %+v", r.NetworkingConfig.EndpointsConfig)
@@ -483,8 +485,8 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "mac address from API 1.44",
 			args: []string{"--mac-address", "92:d0:c6:0a:29:33", "img"},
-			env:  func(e *launcher.TranslateEnv) { e.APIVersion = "1.44" },
-			check: func(t *testing.T, r launcher.Request) {
+			env:  func(e *runopts.TranslateEnv) { e.APIVersion = "1.44" },
+			check: func(t *testing.T, r policy.Request) {
 				if ep := r.NetworkingConfig.EndpointsConfig["default"]; ep == nil || ep.MacAddress.String() != "92:d0:c6:0a:29:33" {
 					t.Errorf("EndpointsConfig = %+v", r.NetworkingConfig.EndpointsConfig)
 				}
@@ -494,7 +496,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "dns and hosts",
 			args: []string{"--dns", "::ffff:1.2.3.4", "--dns", "8.8.8.8", "--dns-search", "example.com.", "--add-host", "a=[::1]", "--add-host", "gw:host-gateway", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				if len(r.HostConfig.DNS) != 2 || r.HostConfig.DNS[0].String() != "1.2.3.4" {
 					t.Errorf("DNS = %v", r.HostConfig.DNS)
 				}
@@ -505,7 +507,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "identity",
 			args: []string{"-u", "1000:1000", "-w", "/app", "-h", "box", "--domainname", "example.org", "--group-add", "audio", "--stop-signal", "SIGINT", "--stop-timeout", "3", "--init=false", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				c := r.Config
 				if c.User != "1000:1000" || c.WorkingDir != "/app" || c.Hostname != "box" || c.Domainname != "example.org" || c.StopSignal != "SIGINT" {
 					t.Errorf("Config = %+v", c)
@@ -519,14 +521,14 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "empty entrypoint",
 			args: []string{"--entrypoint", "", "img", "sh"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				wantStrings(t, "Entrypoint", r.Config.Entrypoint, []string{""})
 			},
 		},
 		{
 			name: "attach and interactive",
 			args: []string{"-a", "STDIN", "-a", "stdout", "-i", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				c := r.Config
 				if !c.AttachStdin || !c.AttachStdout || c.AttachStderr || !c.OpenStdin || !c.StdinOnce {
 					t.Errorf("Config = %+v", c)
@@ -536,7 +538,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{name: "attach and detach", args: []string{"-d", "-a", "stdout", "img"}, wantErr: "conflicting options: cannot specify both --attach and --detach"},
 		{name: "bad attach", args: []string{"-a", "stdio", "img"}, wantErr: `invalid argument "stdio" for "-a, --attach" flag: valid streams are STDIN, STDOUT and STDERR`},
 		{name: "rm and restart", args: []string{"--rm", "--restart", "always", "img"}, wantErr: "conflicting options: cannot specify both --restart and --rm"},
-		{name: "rm and restart=no", args: []string{"--rm", "--restart", "no", "img"}, check: func(t *testing.T, r launcher.Request) {
+		{name: "rm and restart=no", args: []string{"--rm", "--restart", "no", "img"}, check: func(t *testing.T, r policy.Request) {
 			if !r.HostConfig.AutoRemove {
 				t.Error("AutoRemove not set")
 			}
@@ -544,7 +546,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "restart with retries",
 			args: []string{"--restart", "on-failure:5", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				if p := r.HostConfig.RestartPolicy; p.Name != "on-failure" || p.MaximumRetryCount != 5 {
 					t.Errorf("RestartPolicy = %+v", p)
 				}
@@ -554,7 +556,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "healthcheck",
 			args: []string{"--health-cmd", "curl -f localhost", "--health-interval", "5s", "--health-retries", "2", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				h := r.Config.Healthcheck
 				if h == nil || h.Interval != 5*time.Second || h.Retries != 2 {
 					t.Fatalf("Healthcheck = %+v", h)
@@ -562,7 +564,7 @@ func TestTranslateFlagLines(t *testing.T) {
 				wantStrings(t, "Test", h.Test, []string{"CMD-SHELL", "curl -f localhost"})
 			},
 		},
-		{name: "no healthcheck", args: []string{"--no-healthcheck", "img"}, check: func(t *testing.T, r launcher.Request) {
+		{name: "no healthcheck", args: []string{"--no-healthcheck", "img"}, check: func(t *testing.T, r policy.Request) {
 			wantStrings(t, "Test", r.Config.Healthcheck.Test, []string{"NONE"})
 		}},
 		{name: "no healthcheck with settings", args: []string{"--no-healthcheck", "--health-retries", "1", "img"}, wantErr: "--no-healthcheck conflicts with --health-* options"},
@@ -570,7 +572,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "capabilities normalised like docker's API client",
 			args: []string{"--cap-add", "net_admin", "--cap-add", "CAP_NET_ADMIN", "--cap-add", "sys_time", "--cap-drop", "all", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				wantStrings(t, "CapAdd", r.HostConfig.CapAdd, []string{"CAP_NET_ADMIN", "CAP_SYS_TIME"})
 				wantStrings(t, "CapDrop", r.HostConfig.CapDrop, []string{"ALL"})
 			},
@@ -578,7 +580,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "security options: seccomp file sent as JSON, systempaths client-side",
 			args: []string{"--security-opt", "seccomp=/etc/seccomp.json", "--security-opt", "no-new-privileges", "--security-opt", "systempaths=unconfined", "--security-opt", "label:disable", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				wantStrings(t, "SecurityOpt", r.HostConfig.SecurityOpt, []string{
 					`seccomp={"defaultAction":"SCMP_ACT_ERRNO","syscalls":[]}`, "no-new-privileges", "label:disable"})
 				if r.HostConfig.MaskedPaths == nil || len(r.HostConfig.MaskedPaths) != 0 || r.HostConfig.ReadonlyPaths == nil {
@@ -592,7 +594,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "namespaces",
 			args: []string{"--pid", "host", "--uts", "host", "--userns", "host", "--cgroupns", "private", "--ipc", "shareable", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				h := r.HostConfig
 				if h.PidMode != "host" || h.UTSMode != "host" || h.UsernsMode != "host" || h.CgroupnsMode != "private" || h.IpcMode != "shareable" {
 					t.Errorf("HostConfig = %+v", h)
@@ -605,7 +607,7 @@ func TestTranslateFlagLines(t *testing.T) {
 			name: "devices and gpus",
 			args: []string{"--device", "/dev/fuse", "--device", "/dev/sda:/dev/xvda:r", "--device", "/dev/snd:rw", "--device", "nvidia.com/gpu=all",
 				"--gpus", "count=2,capabilities=compute", "--device-cgroup-rule", "c 10:* rwm", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				want := []container.DeviceMapping{
 					{PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm"},
 					{PathOnHost: "/dev/sda", PathInContainer: "/dev/xvda", CgroupPermissions: "r"},
@@ -627,7 +629,7 @@ func TestTranslateFlagLines(t *testing.T) {
 			name: "sysctls, ulimits, logging, storage",
 			args: []string{"--sysctl", "net.core.somaxconn=1024", "--ulimit", "nproc=10", "--ulimit", "nofile=5:10", "--ulimit", "nproc=20",
 				"--log-driver", "json-file", "--log-opt", "max-size=1m", "--storage-opt", "size=1G", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				h := r.HostConfig
 				if h.Sysctls["net.core.somaxconn"] != "1024" || h.LogConfig.Type != "json-file" || h.LogConfig.Config["max-size"] != "1m" || h.StorageOpt["size"] != "1G" {
 					t.Errorf("HostConfig = %+v", h)
@@ -644,7 +646,7 @@ func TestTranslateFlagLines(t *testing.T) {
 			name: "resources",
 			args: []string{"-m", "512m", "--memory-reservation", "256m", "--memory-swap", "-1", "--memory-swappiness", "0", "--oom-kill-disable", "--oom-score-adj", "-500",
 				"--pids-limit", "100", "--cpus", "1.5", "-c", "512", "--cpuset-cpus", "0-1", "--cpuset-mems", "0", "--shm-size", "64m", "--kernel-memory", "8m", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				h := r.HostConfig
 				if h.Memory != 512<<20 || h.MemoryReservation != 256<<20 || h.MemorySwap != -1 || *h.MemorySwappiness != 0 || !*h.OomKillDisable ||
 					h.OomScoreAdj != -500 || *h.PidsLimit != 100 || h.NanoCPUs != 1_500_000_000 || h.CPUShares != 512 ||
@@ -656,7 +658,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "block I/O",
 			args: []string{"--blkio-weight", "300", "--blkio-weight-device", "/dev/sda:200", "--device-read-bps", "/dev/sda:1mb", "--device-write-iops", "/dev/sda:50", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				h := r.HostConfig
 				if h.BlkioWeight != 300 || len(h.BlkioWeightDevice) != 1 || *h.BlkioWeightDevice[0] != (blkiodev.WeightDevice{Path: "/dev/sda", Weight: 200}) ||
 					len(h.BlkioDeviceReadBps) != 1 || h.BlkioDeviceReadBps[0].Rate != 1<<20 || len(h.BlkioDeviceWriteIOps) != 1 || h.BlkioDeviceWriteIOps[0].Rate != 50 {
@@ -671,7 +673,7 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "run behaviour",
 			args: []string{"--name", "web", "--cidfile", "/tmp/cid", "--pull", "never", "-q", "--sig-proxy=false", "--detach-keys", "ctrl-x", "--disable-content-trust", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				if r.Name != "web" || r.HostConfig.ContainerIDFile != "/tmp/cid" {
 					t.Errorf("Name %q ContainerIDFile %q", r.Name, r.HostConfig.ContainerIDFile)
 				}
@@ -682,8 +684,8 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "platform and console size",
 			args: []string{"--platform", "linux/aarch64", "img"},
-			env:  func(e *launcher.TranslateEnv) { e.ConsoleSize = [2]uint{24, 80} },
-			check: func(t *testing.T, r launcher.Request) {
+			env:  func(e *runopts.TranslateEnv) { e.ConsoleSize = [2]uint{24, 80} },
+			check: func(t *testing.T, r policy.Request) {
 				if r.Platform == nil || r.Platform.OS != "linux" || r.Platform.Architecture != "arm64" {
 					t.Errorf("Platform = %+v", r.Platform)
 				}
@@ -695,8 +697,8 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "console size without platform",
 			args: []string{"-t", "img"},
-			env:  func(e *launcher.TranslateEnv) { e.ConsoleSize = [2]uint{24, 80} },
-			check: func(t *testing.T, r launcher.Request) {
+			env:  func(e *runopts.TranslateEnv) { e.ConsoleSize = [2]uint{24, 80} },
+			check: func(t *testing.T, r policy.Request) {
 				if r.HostConfig.ConsoleSize != [2]uint{24, 80} {
 					t.Errorf("ConsoleSize = %v", r.HostConfig.ConsoleSize)
 				}
@@ -706,11 +708,11 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name: "use-api-socket",
 			args: []string{"--use-api-socket", "img"},
-			env: func(e *launcher.TranslateEnv) {
+			env: func(e *runopts.TranslateEnv) {
 				e.Host = "unix:///run/user/1000/docker.sock"
 				e.APISocketCredentials = true
 			},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				m := r.HostConfig.Mounts
 				if len(m) != 1 || m[0].Source != "/run/user/1000/docker.sock" || m[0].Target != "/var/run/docker.sock" || m[0].BindOptions == nil {
 					t.Errorf("Mounts = %+v", m)
@@ -721,15 +723,15 @@ func TestTranslateFlagLines(t *testing.T) {
 		{
 			name:    "use-api-socket over TCP",
 			args:    []string{"--use-api-socket", "img"},
-			env:     func(e *launcher.TranslateEnv) { e.Host = "tcp://10.0.0.1:2376" },
+			env:     func(e *runopts.TranslateEnv) { e.Host = "tcp://10.0.0.1:2376" },
 			wantErr: "flag --use-api-socket can only be used with unix sockets: docker endpoint tcp://10.0.0.1:2376 incompatible",
 		},
 		{name: "annotation before API 1.43", args: []string{"--annotation", "a=b", "img"}, wantErr: `"--annotation" requires API version 1.43, but the Docker daemon API version is 1.41`},
 		{
 			name: "annotation from API 1.43",
 			args: []string{"--annotation", "a=b", "img"},
-			env:  func(e *launcher.TranslateEnv) { e.APIVersion = "1.43" },
-			check: func(t *testing.T, r launcher.Request) {
+			env:  func(e *runopts.TranslateEnv) { e.APIVersion = "1.43" },
+			check: func(t *testing.T, r policy.Request) {
 				if r.HostConfig.Annotations["a"] != "b" {
 					t.Errorf("Annotations = %v", r.HostConfig.Annotations)
 				}
@@ -742,7 +744,7 @@ func TestTranslateFlagLines(t *testing.T) {
 			name: "misc host settings",
 			args: []string{"--read-only", "--privileged", "--runtime", "runc", "--isolation", "default", "--cgroup-parent", "/custom",
 				"--volumes-from", "other:ro", "--volume-driver", "local", "--publish-all", "img"},
-			check: func(t *testing.T, r launcher.Request) {
+			check: func(t *testing.T, r policy.Request) {
 				h := r.HostConfig
 				if !h.ReadonlyRootfs || !h.Privileged || h.Runtime != "runc" || h.Isolation != "default" || h.CgroupParent != "/custom" ||
 					h.VolumeDriver != "local" || !h.PublishAllPorts {
@@ -800,7 +802,7 @@ func wantStrings(t *testing.T, field string, got, want []string) {
 	}
 }
 
-func wantSet(t *testing.T, r launcher.Request, flags ...string) {
+func wantSet(t *testing.T, r policy.Request, flags ...string) {
 	t.Helper()
 	for _, f := range flags {
 		if !r.Given(f) {
@@ -928,13 +930,13 @@ func TestParseMountFlag(t *testing.T) {
 func TestNetworkFlag(t *testing.T) {
 	tests := []struct {
 		value   string
-		want    launcher.NetworkAttachment
+		want    runopts.NetworkAttachment
 		wantErr string
 	}{
-		{value: "my-net", want: launcher.NetworkAttachment{Target: "my-net"}},
-		{value: "MyNet", want: launcher.NetworkAttachment{Target: "MyNet"}},
+		{value: "my-net", want: runopts.NetworkAttachment{Target: "my-net"}},
+		{value: "MyNet", want: runopts.NetworkAttachment{Target: "MyNet"}},
 		{value: "name=MyNet,alias=A,ip=10.0.0.9,link-local-ip=169.254.1.1,mac-address=02:42:AC:11:00:02,gw-priority=-1",
-			want: launcher.NetworkAttachment{Target: "mynet", Aliases: []string{"a"}, IPv4Address: "10.0.0.9",
+			want: runopts.NetworkAttachment{Target: "mynet", Aliases: []string{"a"}, IPv4Address: "10.0.0.9",
 				LinkLocalIPs: []string{"169.254.1.1"}, MacAddress: "02:42:ac:11:00:02", GwPriority: -1}},
 		{value: "alias=a", wantErr: "network name/id is not specified"},
 		{value: "name=n,colour=blue", wantErr: "invalid field key colour"},
@@ -943,7 +945,7 @@ func TestNetworkFlag(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.value, func(t *testing.T) {
-			var got []launcher.NetworkAttachment
+			var got []runopts.NetworkAttachment
 			err := (&networkValue{values: &got}).Set(tc.value)
 			if tc.wantErr != "" {
 				if err == nil || err.Error() != tc.wantErr {

@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/docker/cli/opts"
-	"github.com/hardrun/hardrun/launcher"
 	"github.com/moby/moby/api/types/container"
 	"github.com/spf13/pflag"
+
+	"github.com/hardrun/hardrun/runopts"
 )
 
 // The pflag.Value types of the docker run flags. Each writes straight into
-// a field of launcher.RunOptions, validating the value as docker does when
+// a field of runopts.RunOptions, validating the value as docker does when
 // it reads the flag (the error then reads `invalid argument "X" for
 // "--flag" flag: ...`, as docker's). Their Type and String match docker's,
 // so usage output reads the same.
@@ -165,20 +166,20 @@ func validateDeviceCgroupRule(v string) (string, error) {
 // networkValue is --network, read with docker 28's rules: a network name,
 // or (when the value contains WORD=WORD) the long CSV syntax, lower-cased
 // as docker lower-cases it.
-type networkValue struct{ values *[]launcher.NetworkAttachment }
+type networkValue struct{ values *[]runopts.NetworkAttachment }
 
 var networkLongSyntaxRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\w+=\w+(,\w+=\w+)*`) })
 
 func (n *networkValue) Set(v string) error {
 	if !networkLongSyntaxRe().MatchString(v) {
-		*n.values = append(*n.values, launcher.NetworkAttachment{Target: v})
+		*n.values = append(*n.values, runopts.NetworkAttachment{Target: v})
 		return nil
 	}
 	fields, err := csv.NewReader(strings.NewReader(v)).Read()
 	if err != nil {
 		return err
 	}
-	a := launcher.NetworkAttachment{Aliases: []string{}}
+	a := runopts.NetworkAttachment{Aliases: []string{}}
 	for _, field := range fields {
 		if err := setNetworkField(&a, field); err != nil {
 			return err
@@ -194,7 +195,7 @@ func (n *networkValue) Set(v string) error {
 func (*networkValue) String() string { return "" }
 func (*networkValue) Type() string   { return "network" }
 
-func setNetworkField(a *launcher.NetworkAttachment, field string) error {
+func setNetworkField(a *runopts.NetworkAttachment, field string) error {
 	key, val, ok := strings.Cut(strings.ToLower(field), "=")
 	if !ok || key == "" {
 		return fmt.Errorf("invalid field %s", field)
@@ -223,7 +224,7 @@ func setNetworkField(a *launcher.NetworkAttachment, field string) error {
 	return nil
 }
 
-func setNetworkDriverOpt(a *launcher.NetworkAttachment, val string) error {
+func setNetworkDriverOpt(a *runopts.NetworkAttachment, val string) error {
 	k, v, ok := strings.Cut(val, "=")
 	if !ok || k == "" {
 		return errors.New("invalid key value pair format in driver options")
@@ -235,7 +236,7 @@ func setNetworkDriverOpt(a *launcher.NetworkAttachment, val string) error {
 	return nil
 }
 
-func setNetworkGwPriority(a *launcher.NetworkAttachment, val string) error {
+func setNetworkGwPriority(a *runopts.NetworkAttachment, val string) error {
 	p, err := strconv.Atoi(val)
 	if err != nil {
 		var numErr *strconv.NumError

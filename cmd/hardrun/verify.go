@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/hardrun/hardrun/launcher"
-	"github.com/hardrun/hardrun/probe"
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/term"
+
+	"github.com/hardrun/hardrun/launcher"
+	"github.com/hardrun/hardrun/policy"
+	"github.com/hardrun/hardrun/probe"
 )
 
 // probePath is where verify mounts the hardrun binary in the container: a
@@ -48,7 +50,7 @@ func (a *app) verify(ctx context.Context, line *runLine) error {
 	defer s.e.Close()
 	p, e, req := s.p, s.e, s.req
 	var out bytes.Buffer
-	var plan *launcher.Plan
+	var plan *policy.Plan
 	plan0 := a.planner(e, p, line)
 	l := &launcher.Launch{
 		Request:      req,
@@ -56,7 +58,7 @@ func (a *app) verify(ctx context.Context, line *runLine) error {
 		Pull:         line.opts.Pull,
 		Platform:     line.opts.Platform,
 		RegistryAuth: a.registryAuth,
-		Plan: func(ctx context.Context, r launcher.Request, img launcher.ImageFacts) (*launcher.Plan, error) {
+		Plan: func(ctx context.Context, r policy.Request, img policy.ImageFacts) (*policy.Plan, error) {
 			pl, err := plan0(ctx, r, img)
 			if err == nil {
 				withProbe(pl, self)
@@ -96,7 +98,7 @@ func probeBinary() (string, error) {
 // withProbe mounts the binary read-only and makes the probe the whole
 // command, after the policy judged the caller's request as it stands. It
 // asks the probe to try writing to every mount the request brings.
-func withProbe(plan *launcher.Plan, self string) {
+func withProbe(plan *policy.Plan, self string) {
 	cfg, hc := plan.Request.Config, plan.Request.HostConfig
 	hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeBind, Source: self, Target: probePath, ReadOnly: true})
 	args := []string{probePath, probeCommand}
@@ -109,7 +111,7 @@ func withProbe(plan *launcher.Plan, self string) {
 }
 
 // mountTargets lists where the request mounts binds and volumes.
-func mountTargets(plan *launcher.Plan) []string {
+func mountTargets(plan *policy.Plan) []string {
 	var dsts []string
 	for _, m := range plan.Request.HostConfig.Mounts {
 		if m.Target != probePath && m.Type != mount.TypeTmpfs {
@@ -152,7 +154,7 @@ func splitBind(b string) []string {
 // judge lists what the container could do that the profile forbids: any
 // escape attempt that worked (a write to a volume the plan mounts rw is
 // permitted), and a root uid where the profile does not allow root.
-func judge(plan *launcher.Plan, r probe.Report) []string {
+func judge(plan *policy.Plan, r probe.Report) []string {
 	var fails []string
 	rw := writableTargets(plan)
 	for _, at := range r.Attempts {
@@ -171,7 +173,7 @@ func judge(plan *launcher.Plan, r probe.Report) []string {
 }
 
 // writableTargets are the mounts the plan deliberately makes writable.
-func writableTargets(plan *launcher.Plan) map[string]bool {
+func writableTargets(plan *policy.Plan) map[string]bool {
 	rw := map[string]bool{}
 	for _, m := range plan.Request.HostConfig.Mounts {
 		if !m.ReadOnly && m.Type != mount.TypeTmpfs {

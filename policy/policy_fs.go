@@ -1,0 +1,634 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+)
+
+// judgeFilesystem: the read-only root and its tmpfs, binds (-v and --mount),
+// named and anonymous volumes (the image's included), --volumes-from and the
+// Docker API socket.
+func (e *evaluation) judgeFilesystem() {
+	e.judgeReadOnly()
+	taken := e.mountDestinations()
+	e.applyTmpfs(taken)
+	e.judgeBinds()
+	e.judgeMounts()
+	e.judgeAnonymousVolumes()
+	e.applyImageVolumes(taken)
+	e.judgeVolumesFrom()
+	if e.given("use-api-socket") {
+		e.refuse(flagFor("use-api-socket"), keyEnforce, "it gives the container the Docker API, that is root on the host")
+	}
+}
+
+func (e *evaluation) judgeReadOnly() {
+	if !e.p.ReadOnly || e.hc.ReadonlyRootfs {
+		return
+	}
+	if e.given("read-only") {
+		e.refuse(flagFor("HostConfig.ReadonlyRootfs")+"=false", "read_only: true", "")
+		return
+	}
+	e.hc.ReadonlyRootfs = true
+	e.change(flagFor("HostConfig.ReadonlyRootfs"), "", "read_only", "default")
+}
+
+// mountDestinations are the container paths the caller mounts something on.
+func (e *evaluation) mountDestinations() map[string]bool {
+	taken := map[string]bool{}
+	for _, b := range e.hc.Binds {
+		if s, err := parseBind(b); err == nil {
+			taken[path.Clean(s.dst)] = true
+		}
+	}
+	for _, m := range e.hc.Mounts {
+		taken[path.Clean(m.Target)] = true
+	}
+	for dst := range e.hc.Tmpfs {
+		taken[path.Clean(dst)] = true
+	}
+	for v := range e.cfg.Volumes {
+		dst, _ := splitAnonymous(v)
+		taken[path.Clean(dst)] = true
+	}
+	return taken
+}
+
+// applyTmpfs adds the profile's tmpfs mounts (the writable scratch space of
+// a read-only container) where the caller mounts nothing.
+func (e *evaluation) applyTmpfs(taken map[string]bool) {
+	for _, t := range e.p.Tmpfs {
+		dst, opts, _ := strings.Cut(t, ":")
+		dst = path.Clean(dst)
+		if taken[dst] {
+			continue
+		}
+		if e.hc.Tmpfs == nil {
+			e.hc.Tmpfs = map[string]string{}
+		}
+		e.hc.Tmpfs[dst] = opts
+		taken[dst] = true
+		e.change(flagFor("HostConfig.Tmpfs"), t, "tmpfs", "default")
+	}
+}
+
+// bindSpec is one -v value: [SRC:]DST[:OPTS], OPTS comma-separated.
+type bindSpec struct {
+	src, dst string
+	mode     string   // "ro", "rw" or "" (none named)
+	opts     []string // every other option, in order
+}
+
+// parseBind splits a -v value as the engine's Linux parser does: at most
+// three colon-separated parts; two parts are SRC:DST unless the second is
+// a list of options (an anonymous volume with options).
+func parseBind(raw string) (bindSpec, error) {
+	parts := strings.Split(raw, ":")
+	var b bindSpec
+	switch len(parts) {
+	case 1:
+		b.dst = parts[0]
+	case 2:
+		if isBindOptions(parts[1]) {
+			b.dst = parts[0]
+			b.setOptions(parts[1])
+		} else {
+			b.src, b.dst = parts[0], parts[1]
+		}
+	case 3:
+		b.src, b.dst = parts[0], parts[1]
+		b.setOptions(parts[2])
+	default:
+		return b, fmt.Errorf("invalid volume specification %q", raw)
+	}
+	if b.dst == "" || !path.IsAbs(b.dst) {
+		return b, fmt.Errorf("invalid volume specification %q: the destination must be an absolute path", raw)
+	}
+	return b, nil
+}
+
+var bindOptionNames = map[string]bool{
+	"ro": true, "rw": true, "z": true, "Z": true, "nocopy": true,
+	"private": true, "rprivate": true, "shared": true, "rshared": true, "slave": true, "rslave": true,
+	"consistent": true, "cached": true, "delegated": true,
+}
+
+func isBindOptions(s string) bool {
+	for o := range strings.SplitSeq(s, ",") {
+		if !bindOptionNames[o] {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func (b *bindSpec) setOptions(s string) {
+	for o := range strings.SplitSeq(s, ",") {
+		switch o {
+		case "ro", "rw":
+			b.mode = o
+		case "":
+		default:
+			b.opts = append(b.opts, o)
+		}
+	}
+}
+
+func (b bindSpec) propagation() mount.Propagation {
+	for _, o := range b.opts {
+		if slices.Contains(mount.Propagations, mount.Propagation(o)) {
+			return mount.Propagation(o)
+		}
+	}
+	return ""
+}
+
+func (b bindSpec) String() string {
+	s := b.dst
+	if b.src != "" {
+		s = b.src + ":" + b.dst
+	}
+	opts := b.opts
+	if b.mode != "" {
+		opts = append([]string{b.mode}, opts...)
+	}
+	if len(opts) > 0 {
+		s += ":" + strings.Join(opts, ",")
+	}
+	return s
+}
+
+// isHostPath tells a bind source from a volume name: names cannot contain
+// "/" or start with ".".
+func isHostPath(src string) bool {
+	return strings.HasPrefix(src, ".") || strings.Contains(src, "/")
+}
+
+// judgeBinds judges each -v: host paths are resolved and judged (and the
+// engine receives the resolved path), named volumes are judged on their
+// driver options, and a value naming no mode gets the profile's.
+func (e *evaluation) judgeBinds() {
+	for i, raw := range e.hc.Binds {
+		what := item("HostConfig.Binds", raw)
+		b, err := parseBind(raw)
+		if err != nil {
+			e.refuse(what, keyEnforce, err.Error())
+			continue
+		}
+		if !e.judgeBind(what, &b) {
+			continue
+		}
+		if s := b.String(); s != raw {
+			e.hc.Binds[i] = s
+			e.change(flagFor("HostConfig.Binds"), s, bindChangeKey(raw, b), bindChangeWhy(raw, b))
+		}
+	}
+}
+
+// judgeBind judges one parsed -v and updates its source and mode.
+func (e *evaluation) judgeBind(what string, b *bindSpec) bool {
+	if !isHostPath(b.src) {
+		if b.src != "" && !e.judgeNamedVolume(what, b.src, nil) {
+			return false
+		}
+		if b.mode == "" && e.p.Volumes.DefaultMode == "ro" {
+			b.mode = "ro"
+		}
+		return true
+	}
+	if !e.judgePropagation(what, b.propagation()) {
+		return false
+	}
+	resolved, ok := e.judgeHostPath(what, b.src, b.mode == "rw")
+	if !ok {
+		return false
+	}
+	b.src = resolved
+	if b.mode == "" {
+		b.mode = e.bindMode(resolved)
+	}
+	return true
+}
+
+func bindChangeKey(raw string, b bindSpec) string {
+	if old, err := parseBind(raw); err == nil && old.mode == "" && b.mode != "" {
+		return "volumes.default_mode"
+	}
+	return ""
+}
+
+func bindChangeWhy(raw string, b bindSpec) string {
+	old, _ := parseBind(raw)
+	var why []string
+	if old.mode == "" && b.mode != "" {
+		why = append(why, "default")
+	}
+	if old.src != b.src {
+		why = append(why, "resolved")
+	}
+	return strings.Join(why, ", ")
+}
+
+// bindMode is the mode of a bind that names none: default_mode, except
+// that rw needs allow_rw (volumes.default_mode is a requirement for binds
+// outside allow_rw). "" leaves docker's rw.
+func (e *evaluation) bindMode(resolved string) string {
+	if e.p.Volumes.DefaultMode == "rw" && e.allowRW(resolved) {
+		return ""
+	}
+	return "ro"
+}
+
+// judgePropagation refuses shared and slave propagation: mounts made on
+// either side would then appear on the other.
+func (e *evaluation) judgePropagation(what string, p mount.Propagation) bool {
+	switch p {
+	case mount.PropagationShared, mount.PropagationRShared, mount.PropagationSlave, mount.PropagationRSlave:
+		e.refuse(what, keyEnforce, "bind propagation "+string(p)+" shares mounts between the host and the container")
+		return false
+	}
+	return true
+}
+
+// neverBind are the host paths no bind may name, be under, or contain.
+var neverBind = []string{"/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/var/lib/docker", "/run", "/var/run"}
+
+// judgeHostPath resolves a bind source (relative to the caller's working
+// directory, symlinks and ".." resolved) and judges the result. A source
+// that does not exist is refused: docker's -v would create it on the host.
+func (e *evaluation) judgeHostPath(what, src string, rw bool) (string, bool) {
+	if !e.p.Volumes.AllowBind {
+		e.refuse(what, "volumes.allow_bind: false", "")
+		return "", false
+	}
+	abs, resolved, err := e.resolve(src)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			e.refuse(what, keyEnforce, abs+" does not exist (docker would create it on the host)")
+		} else {
+			e.refuse(what, keyEnforce, "cannot be judged: "+err.Error())
+		}
+		return "", false
+	}
+	return resolved, e.judgeResolvedPath(what, abs, resolved, rw)
+}
+
+func (e *evaluation) resolve(src string) (abs, resolved string, err error) {
+	abs = src
+	if !path.IsAbs(abs) {
+		if e.host.Cwd == "" {
+			return abs, "", errors.New("relative path and no working directory")
+		}
+		abs = path.Join(e.host.Cwd, src)
+	}
+	abs = path.Clean(abs)
+	if e.host.ResolvePath == nil {
+		return abs, "", errors.New("no path resolver")
+	}
+	resolved, err = e.host.ResolvePath(abs)
+	return abs, resolved, err
+}
+
+// judgeResolvedPath judges a resolved host path: the Docker socket, the
+// never-list, volumes.deny, and rw outside allow_rw.
+func (e *evaluation) judgeResolvedPath(what, abs, resolved string, rw bool) bool {
+	if key, why := e.hostPathRefusal(abs, resolved); key != "" {
+		e.refuse(what, key, why)
+		return false
+	}
+	if rw && !e.allowRW(resolved) {
+		e.refuse(what, keyList("volumes.allow_rw", e.p.Volumes.AllowRW), "")
+		return false
+	}
+	return true
+}
+
+// hostPathRefusal returns the key and reason a resolved path is refused
+// for, or "" when it is not.
+func (e *evaluation) hostPathRefusal(abs, resolved string) (key, why string) {
+	via := ""
+	if abs != resolved {
+		via = abs + " resolves to " + resolved + ", "
+	}
+	if resolved == "/run/docker.sock" || resolved == "/var/run/docker.sock" || path.Base(resolved) == "docker.sock" {
+		return keyEnforce, via + "the Docker socket gives the container root on the host"
+	}
+	if resolved == "/" {
+		return keyEnforce, strings.TrimSuffix(via, ", ")
+	}
+	if why := pathConflict(resolved, neverBind); why != "" {
+		return keyEnforce, via + why
+	}
+	if why := pathConflictGlobs(resolved, e.p.Volumes.Deny); why != "" {
+		return keyList("volumes.deny", e.p.Volumes.Deny), via + why
+	}
+	return "", ""
+}
+
+// pathConflict says how p meets one of dirs: it is one, under one, or
+// contains one.
+func pathConflict(p string, dirs []string) string {
+	for _, d := range dirs {
+		switch {
+		case p == d:
+			return "binds of " + d + " are never permitted"
+		case under(p, d):
+			return p + " is under " + d
+		case under(d, p):
+			return p + " contains " + d
+		}
+	}
+	return ""
+}
+
+func pathConflictGlobs(p string, globs []string) string {
+	for _, g := range globs {
+		for q := p; ; q = path.Dir(q) {
+			if matchPath(g, q) {
+				if q == p {
+					return p + " matches " + g
+				}
+				return p + " is under " + q + ", which matches " + g
+			}
+			if q == "/" {
+				break
+			}
+		}
+		if pre := globPrefix(g); pre != p && under(pre, p) {
+			return p + " contains " + pre + " (" + g + ")"
+		}
+	}
+	return ""
+}
+
+// allowRW reports whether a resolved host path may be bound rw.
+func (e *evaluation) allowRW(resolved string) bool {
+	return matchAnyPath(e.allowRWGlobs(), resolved)
+}
+
+// allowRWGlobs are volumes.allow_rw with $PWD expanded to the caller's
+// working directory, resolved as bind sources are (the dev profile's
+// rw-under-cwd).
+func (e *evaluation) allowRWGlobs() []string {
+	cwd := e.host.Cwd
+	if cwd != "" && e.host.ResolvePath != nil {
+		if r, err := e.host.ResolvePath(cwd); err == nil {
+			cwd = r
+		}
+	}
+	return e.p.AllowRWGlobs(cwd)
+}
+
+// judgeNamedVolume refuses a named volume whose driver options (given now,
+// or those it was created with) bind a host path or mount a host device.
+func (e *evaluation) judgeNamedVolume(what, name string, opts map[string]string) bool {
+	if why := hostVolumeOptions(opts); why != "" {
+		e.refuse(what, keyEnforce, "its driver options "+why)
+		return false
+	}
+	if name == "" {
+		return true
+	}
+	if e.host.Volume == nil {
+		e.refuse(what, keyEnforce, "cannot be judged: no volume lookup")
+		return false
+	}
+	v, err := e.host.Volume(name)
+	switch {
+	case err != nil && isNotFound(err):
+		return true // created empty (or from the options judged above)
+	case err != nil:
+		e.refuse(what, keyEnforce, "cannot be judged: "+err.Error())
+		return false
+	}
+	if why := hostVolumeOptions(v.Options); why != "" {
+		e.refuse(what, keyEnforce, "volume "+name+" was created with driver options that "+why)
+		return false
+	}
+	return true
+}
+
+// hostVolumeOptions says how local-driver style options reach the host:
+// o=bind (or rbind) with a device binds a host path; a device that is an
+// absolute path (not //server/share) mounts a host file system or device.
+func hostVolumeOptions(opts map[string]string) string {
+	dev := opts["device"]
+	for o := range strings.SplitSeq(opts["o"], ",") {
+		if o == "bind" || o == "rbind" {
+			return "bind host path " + dev
+		}
+	}
+	if strings.HasPrefix(dev, "/") && !strings.HasPrefix(dev, "//") {
+		return "mount host path " + dev
+	}
+	return ""
+}
+
+// judgeMounts judges each --mount.
+func (e *evaluation) judgeMounts() {
+	for i := range e.hc.Mounts {
+		m := &e.hc.Mounts[i]
+		if e.isAPISocketMount(m) {
+			continue // refused once, as --use-api-socket
+		}
+		before := mountSpec(*m)
+		what := item("HostConfig.Mounts", before)
+		var ok bool
+		var key string
+		switch m.Type {
+		case mount.TypeBind:
+			ok, key = e.judgeBindMount(what, m)
+		case mount.TypeVolume:
+			ok, key = e.judgeVolumeMount(what, m)
+		case mount.TypeTmpfs, mount.TypeImage:
+			continue
+		default:
+			e.refuse(what, keyEnforce, "mount type "+string(m.Type)+" is not supported")
+			continue
+		}
+		if after := mountSpec(*m); ok && after != before {
+			e.change(flagFor("HostConfig.Mounts"), after, key, mountChangeWhy(key))
+		}
+	}
+}
+
+// isAPISocketMount reports the bind --use-api-socket translates to.
+func (e *evaluation) isAPISocketMount(m *mount.Mount) bool {
+	return e.given("use-api-socket") && m.Type == mount.TypeBind && m.Target == "/var/run/docker.sock"
+}
+
+func mountChangeWhy(key string) string {
+	if key == "" {
+		return "resolved"
+	}
+	return "default"
+}
+
+// mountExplicitRW reports a --mount the caller asked rw for. An Engine API
+// mount cannot tell "readonly=false" from no readonly at all, so the
+// translation marks an explicit readonly=false as Set["mount-rw:TARGET"];
+// without it a --mount names no mode and gets volumes.default_mode.
+// bind-recursive=writable (ReadOnlyNonRecursive) leaves submounts writable
+// and is judged as rw.
+func (e *evaluation) mountExplicitRW(m *mount.Mount) bool {
+	if m.ReadOnly {
+		return m.Type == mount.TypeBind && m.BindOptions != nil && m.BindOptions.ReadOnlyNonRecursive
+	}
+	return e.given("mount-rw:" + m.Target)
+}
+
+func (e *evaluation) judgeBindMount(what string, m *mount.Mount) (bool, string) {
+	if m.BindOptions != nil && !e.judgePropagation(what, m.BindOptions.Propagation) {
+		return false, ""
+	}
+	rw := e.mountExplicitRW(m)
+	resolved, ok := e.judgeHostPath(what, m.Source, rw)
+	if !ok {
+		return false, ""
+	}
+	m.Source = resolved
+	if !m.ReadOnly && !rw && e.bindMode(resolved) == "ro" {
+		m.ReadOnly = true
+		return true, "volumes.default_mode"
+	}
+	return true, ""
+}
+
+func (e *evaluation) judgeVolumeMount(what string, m *mount.Mount) (bool, string) {
+	var opts map[string]string
+	if m.VolumeOptions != nil && m.VolumeOptions.DriverConfig != nil {
+		opts = m.VolumeOptions.DriverConfig.Options
+	}
+	if !e.judgeNamedVolume(what, m.Source, opts) {
+		return false, ""
+	}
+	if !m.ReadOnly && !e.mountExplicitRW(m) && e.p.Volumes.DefaultMode == "ro" {
+		m.ReadOnly = true
+		return true, "volumes.default_mode"
+	}
+	return true, ""
+}
+
+// splitAnonymous splits a Config.Volumes key, "DST" or "DST:MODE".
+func splitAnonymous(v string) (dst, mode string) {
+	dst, mode, _ = strings.Cut(v, ":")
+	return dst, mode
+}
+
+// judgeAnonymousVolumes gives the caller's anonymous volumes (-v /data) the
+// default mode. An anonymous volume stays writable under --read-only, so a
+// read-only one becomes a --mount type=volume, which carries the mode.
+func (e *evaluation) judgeAnonymousVolumes() {
+	keys := make([]string, 0, len(e.cfg.Volumes))
+	for k := range e.cfg.Volumes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		dst, mode := splitAnonymous(k)
+		if mode == "rw" || (mode == "" && e.p.Volumes.DefaultMode != "ro") {
+			continue
+		}
+		delete(e.cfg.Volumes, k)
+		e.hc.Mounts = append(e.hc.Mounts, mount.Mount{Type: mount.TypeVolume, Target: dst, ReadOnly: true})
+		if mode == "" {
+			e.change(flagFor("Config.Volumes"), dst+":ro", "volumes.default_mode", "default")
+		}
+	}
+}
+
+// applyImageVolumes mounts the image's VOLUMEs with the default mode: the
+// engine would create them as writable anonymous volumes, which --read-only
+// does not cover.
+func (e *evaluation) applyImageVolumes(taken map[string]bool) {
+	if e.p.Volumes.DefaultMode != "ro" {
+		return
+	}
+	for _, v := range e.img.Volumes {
+		dst := path.Clean(v)
+		if taken[dst] {
+			continue
+		}
+		taken[dst] = true
+		m := mount.Mount{Type: mount.TypeVolume, Target: dst, ReadOnly: true}
+		e.hc.Mounts = append(e.hc.Mounts, m)
+		e.change(flagFor("HostConfig.Mounts"), mountSpec(m), "volumes.default_mode", "image VOLUME")
+	}
+}
+
+// judgeVolumesFrom judges the mounts --volumes-from would copy, as this
+// profile would judge them given directly, in the mode they would get. A
+// value naming no mode gets the profile's default mode.
+func (e *evaluation) judgeVolumesFrom() {
+	for i, raw := range e.hc.VolumesFrom {
+		what := item("HostConfig.VolumesFrom", raw)
+		name, mode, _ := strings.Cut(raw, ":")
+		if mode == "" && e.p.Volumes.DefaultMode == "ro" {
+			mode = "ro"
+		}
+		c, ok := e.lookupContainer(what, name)
+		if !ok || !e.judgeInheritedMounts(what, c.Mounts, mode) {
+			continue
+		}
+		if s := name + ":" + mode; mode != "" && s != raw {
+			e.hc.VolumesFrom[i] = s
+			e.change(flagFor("HostConfig.VolumesFrom"), s, "volumes.default_mode", "default")
+		}
+	}
+}
+
+func (e *evaluation) judgeInheritedMounts(what string, mounts []container.MountPoint, mode string) bool {
+	for _, mp := range mounts {
+		rw := mode == "rw" || (mode == "" && mp.RW)
+		if !e.judgeInheritedMount(what, mp, rw) {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *evaluation) judgeInheritedMount(what string, mp container.MountPoint, rw bool) bool {
+	switch mp.Type {
+	case mount.TypeBind:
+		if !e.p.Volumes.AllowBind {
+			e.refuse(what, "volumes.allow_bind: false", "it copies the bind of "+mp.Source)
+			return false
+		}
+		_, resolved, err := e.resolve(mp.Source)
+		if err != nil {
+			resolved = path.Clean(mp.Source)
+		}
+		n := len(e.plan.Refusals)
+		ok := e.judgeResolvedPath(what, path.Clean(mp.Source), resolved, rw)
+		e.explainInherited(n, "it copies the bind of "+mp.Source+" to "+mp.Destination)
+		return ok
+	case mount.TypeVolume:
+		n := len(e.plan.Refusals)
+		ok := e.judgeNamedVolume(what, mp.Name, nil)
+		e.explainInherited(n, "it copies volume "+mp.Name)
+		return ok
+	}
+	return true
+}
+
+// explainInherited prefixes the reasons of the refusals made since n with
+// what --volumes-from would copy.
+func (e *evaluation) explainInherited(n int, context string) {
+	for i := n; i < len(e.plan.Refusals); i++ {
+		r := &e.plan.Refusals[i]
+		if r.Why == "" {
+			r.Why = context
+		} else {
+			r.Why = context + ": " + r.Why
+		}
+	}
+}

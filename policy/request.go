@@ -1,0 +1,31 @@
+package policy
+
+import (
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+)
+
+// Request is a container create request as the Engine API takes it, plus
+// the caller's intent that the API types cannot carry. Flags are translated
+// to a Request first; the policy judges the Request, never argv.
+type Request struct {
+	Name             string
+	Config           *container.Config
+	HostConfig       *container.HostConfig
+	NetworkingConfig *network.NetworkingConfig
+	Platform         *ocispec.Platform
+
+	// Set holds the long names (no dashes) of the docker flags the caller
+	// gave explicitly, e.g. "read-only", "user", "security-opt". It lets the
+	// policy tell "the caller said nothing" (apply the profile's default)
+	// from "the caller said false" (a requirement may refuse it).
+	Set map[string]bool
+}
+
+// Given reports whether the caller gave the docker flag long name.
+func (r *Request) Given(flag string) bool { return r.Set[flag] }
+
+// Version is hardrun's version, recorded in the io.hardrun.version label.
+// main sets it from the build.
+var Version = "dev"
