@@ -22,6 +22,9 @@ type HostOptions struct {
 	EngineLocal bool
 	// Root is the host's root for the AppArmor files ("/" but in tests).
 	Root string
+	// EngineSocket is the unix socket hardrun talks to the engine through,
+	// when it does: no bind may reach it under any name.
+	EngineSocket string
 }
 
 // NewHostFacts binds the policy's look-ups to the engine and the host. It
@@ -51,6 +54,8 @@ func NewHostFacts(ctx context.Context, e Engine, p *profiles.Profile, o HostOpti
 		},
 		Version: policy.Version,
 	}
+	objects := newHostObjects(policy.ProtectedPaths(p, protectedExtra(o)...))
+	h.Object, h.Protected = objects.Object, objects.Protected
 	if !p.Enforce || p.AppArmor.Mode == "off" {
 		return h, nil
 	}
@@ -118,4 +123,14 @@ func FactsOf(cfg *dockerspec.DockerOCIImageConfig) policy.ImageFacts {
 	}
 	slices.Sort(f.ExposedPorts)
 	return f
+}
+
+func protectedExtra(o HostOptions) []string {
+	if o.EngineSocket == "" {
+		return nil
+	}
+	if r, err := filepath.EvalSymlinks(o.EngineSocket); err == nil && r != o.EngineSocket {
+		return []string{o.EngineSocket, r}
+	}
+	return []string{o.EngineSocket}
 }

@@ -60,6 +60,12 @@ type HostFacts struct {
 	// ResolvePath returns path absolute, with symlinks and ".." resolved;
 	// an error wrapping fs.ErrNotExist when it does not exist.
 	ResolvePath func(path string) (string, error)
+	// Object describes the host object at a resolved path (stat, its
+	// ancestors, its file system and the mounts under it). nil: binds
+	// cannot be judged, so they are refused.
+	Object func(resolved string) (PathObject, error)
+	// Protected returns the identities of ProtectedPaths that exist.
+	Protected func() []ProtectedObject
 	// Volume returns an existing named volume; an error wrapping
 	// ErrNoSuchObject when there is none.
 	Volume func(name string) (VolumeFacts, error)

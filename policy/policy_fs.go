@@ -305,6 +305,10 @@ func (e *evaluation) judgeResolvedPath(what, abs, resolved string, rw bool) bool
 		e.refuse(what, key, why)
 		return false
 	}
+	if why := e.judgeObject(resolved); why != "" {
+		e.refuse(what, keyEnforce, why)
+		return false
+	}
 	if rw && !e.allowRW(resolved) {
 		e.refuse(what, keyList("volumes.allow_rw", e.p.Volumes.AllowRW), "")
 		return false

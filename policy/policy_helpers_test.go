@@ -134,6 +134,8 @@ var testFS = newFakeFS([]string{
 	"/etc/passwd", "/proc/self", "/sys/fs/cgroup", "/dev/sda", "/dev/nvidia0", "/boot/grub",
 	"/root/.ssh", "/var/lib/docker/volumes", "/run/docker.sock", "/run/secrets",
 	"/home/u/proj/data", "/home/u/proj/sub", "/home/u/other", "/srv/data", "/srv/secret/key",
+	"/srv/sock", "/srv/dsock", "/srv/dev0", "/srv/etc-alias/ssh.cfg", "/srv/hard.txt", "/srv/single.txt",
+	"/srv/procalias", "/srv/mnt", "/srv/runalias",
 }, map[string]string{
 	"/var/run":        "/run",
 	"/home/u/link":    "/etc",
@@ -177,7 +179,87 @@ func testHost() HostFacts {
 		AppArmor: AppArmorFacts{KernelEnabled: true, EngineListed: true, EngineLocal: true,
 			Loaded: map[string]bool{"myprofile": true, "lazy": true}, Modes: map[string]string{"myprofile": "enforce", "lazy": "complain"}},
 		Version: "1.0.0-test",
+		Object:  fakeObject,
+		Protected: func() []ProtectedObject {
+			var out []ProtectedObject
+			for _, p := range append([]string{"/"}, append(neverBind, EngineSockets...)...) {
+				if q, err := testFS.resolve(p); err == nil && q == p {
+					out = append(out, ProtectedObject{Path: p, ID: fakeID(p), MountPoint: fakeMountPoints[p]})
+				}
+			}
+			return out
+		},
 	}
+}
+
+// fakeMountPoints are the protected paths testFS mounts file systems of
+// their own at, each with its own device.
+var fakeMountPoints = map[string]bool{"/run": true, "/proc": true, "/sys": true, "/dev": true}
+
+var fakeDevs = map[string]uint64{"/run": 2, "/proc": 3, "/sys": 4, "/dev": 5}
+
+// fakeObjects are testFS's special objects; every other path is a
+// directory (a regular file if its name has a dot) with an identity of its
+// own, on its mount's device.
+var fakeObjects = map[string]PathObject{
+	"/srv/sock":              {Kind: ObjectSocket},
+	"/srv/dsock":             {Kind: ObjectSocket, ID: fakeID("/run/docker.sock")},
+	"/run/docker.sock":       {Kind: ObjectSocket},
+	"/srv/dev0":              {Kind: ObjectDevice},
+	"/srv/etc-alias":         {Kind: ObjectDir, ID: fakeID("/etc")},
+	"/srv/hard.txt":          {Kind: ObjectFile, Links: 2},
+	"/srv/single.txt":        {Kind: ObjectFile, Links: 1},
+	"/srv/procalias":         {Kind: ObjectDir, FSType: "proc"},
+	"/srv/mnt":               {Kind: ObjectDir, Submounts: []string{"/srv/mnt/usb"}},
+	"/srv/runalias":          {Kind: ObjectDir, ID: FileID{Dev: fakeDev("/run"), Ino: 99}},
+	"/srv/etc-alias/ssh.cfg": {Kind: ObjectFile, Links: 1},
+}
+
+func fakeDev(p string) uint64 {
+	for mp := range fakeMountPoints {
+		if p == mp || strings.HasPrefix(p, mp+"/") {
+			return fakeDevs[mp]
+		}
+	}
+	return 1
+}
+
+func fakeID(p string) FileID {
+	var h uint64 = 14695981039346656037
+	for i := 0; i < len(p); i++ {
+		h = (h ^ uint64(p[i])) * 1099511628211
+	}
+	return FileID{Dev: fakeDev(p), Ino: h}
+}
+
+func fakeObject(p string) (PathObject, error) {
+	if _, err := testFS.resolve(p); err != nil {
+		return PathObject{}, err
+	}
+	o, ok := fakeObjects[p]
+	if !ok {
+		o.Kind = ObjectDir
+		if strings.Contains(path.Base(p), ".") {
+			o.Kind, o.Links = ObjectFile, 1
+		}
+	}
+	if o.ID == (FileID{}) {
+		o.ID = fakeID(p)
+	}
+	if o.FSType == "" {
+		o.FSType = "ext4"
+	}
+	for d := path.Dir(p); ; d = path.Dir(d) {
+		id := fakeID(d)
+		if d == "/srv/etc-alias" {
+			id = fakeID("/etc")
+		}
+		o.Ancestors = append(o.Ancestors, id)
+		if d == "/" {
+			break
+		}
+	}
+	return o, nil
 }
 
 // baseRequest is `hardrun run alpine` as the translation builds it.

@@ -301,8 +301,10 @@ func (a *app) hostFacts(ctx context.Context, e launcher.Engine, p *profiles.Prof
 	if err != nil {
 		return policy.HostFacts{}, err
 	}
-	return launcher.NewHostFacts(ctx, e, p, launcher.HostOptions{
-		Cwd:         cwd,
-		EngineLocal: strings.HasPrefix(ep.Host, "unix://"),
-	})
+	local := strings.HasPrefix(ep.Host, "unix://")
+	o := launcher.HostOptions{Cwd: cwd, EngineLocal: local}
+	if local {
+		o.EngineSocket = strings.TrimPrefix(ep.Host, "unix://")
+	}
+	return launcher.NewHostFacts(ctx, e, p, o)
 }

@@ -1,0 +1,179 @@
+package launcher
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/hardrun/hardrun/policy"
+)
+
+// hostObjects reads what the judge needs to know about a bind source's
+// object: stat of it and of each directory above it, the mount it lies on
+// and the mounts under it. The mount table is read once per launch, and
+// only when a bind needs it.
+type hostObjects struct {
+	mountinfo string // "/proc/self/mountinfo" but in tests
+	once      sync.Once
+	mounts    []mountEntry
+	mountsErr error
+	protected []string
+	protOnce  sync.Once
+	protIDs   []policy.ProtectedObject
+}
+
+// mountEntry is one line of /proc/self/mountinfo that the judge uses.
+type mountEntry struct {
+	point  string
+	fstype string
+}
+
+func newHostObjects(protected []string) *hostObjects {
+	return &hostObjects{mountinfo: "/proc/self/mountinfo", protected: protected}
+}
+
+// Object stats resolved (which has no symlinks left) and its ancestors.
+func (h *hostObjects) Object(resolved string) (policy.PathObject, error) {
+	var st syscall.Stat_t
+	if err := syscall.Lstat(resolved, &st); err != nil {
+		return policy.PathObject{}, &os.PathError{Op: "stat", Path: resolved, Err: err}
+	}
+	o := policy.PathObject{Kind: kindOf(st.Mode), ID: idOf(&st), Links: uint64(st.Nlink)}
+	for dir := filepath.Dir(resolved); ; dir = filepath.Dir(dir) {
+		var ast syscall.Stat_t
+		if err := syscall.Stat(dir, &ast); err != nil {
+			return o, &os.PathError{Op: "stat", Path: dir, Err: err}
+		}
+		o.Ancestors = append(o.Ancestors, idOf(&ast))
+		if dir == "/" {
+			break
+		}
+	}
+	mounts, err := h.mountTable()
+	if err != nil {
+		return o, err
+	}
+	o.FSType, o.Submounts = placeIn(mounts, resolved)
+	return o, nil
+}
+
+// Protected stats the protected paths once; those that do not exist are
+// left out (nothing can alias them).
+func (h *hostObjects) Protected() []policy.ProtectedObject {
+	h.protOnce.Do(func() {
+		for _, p := range h.protected {
+			var st, parent syscall.Stat_t
+			if syscall.Stat(p, &st) != nil {
+				continue
+			}
+			mp := p == "/" || (syscall.Stat(filepath.Dir(p), &parent) == nil && parent.Dev != st.Dev)
+			h.protIDs = append(h.protIDs, policy.ProtectedObject{Path: p, ID: idOf(&st), MountPoint: mp && p != "/"})
+		}
+	})
+	return h.protIDs
+}
+
+func idOf(st *syscall.Stat_t) policy.FileID {
+	return policy.FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino)}
+}
+
+func kindOf(mode uint32) policy.ObjectKind {
+	switch mode & syscall.S_IFMT {
+	case syscall.S_IFDIR:
+		return policy.ObjectDir
+	case syscall.S_IFREG:
+		return policy.ObjectFile
+	case syscall.S_IFSOCK:
+		return policy.ObjectSocket
+	case syscall.S_IFCHR, syscall.S_IFBLK:
+		return policy.ObjectDevice
+	case syscall.S_IFIFO:
+		return policy.ObjectFIFO
+	}
+	return policy.ObjectOther
+}
+
+func (h *hostObjects) mountTable() ([]mountEntry, error) {
+	h.once.Do(func() {
+		f, err := os.Open(h.mountinfo)
+		if err != nil {
+			h.mountsErr = fmt.Errorf("read mount table: %w", err)
+			return
+		}
+		defer f.Close()
+		h.mounts, h.mountsErr = parseMountinfo(f)
+	})
+	return h.mounts, h.mountsErr
+}
+
+// parseMountinfo reads the mount point and file system type of each line
+// of /proc/PID/mountinfo (proc(5)): "ID PARENT MAJ:MIN ROOT POINT OPTS
+// [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS".
+func parseMountinfo(r io.Reader) ([]mountEntry, error) {
+	var out []mountEntry
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		sep := -1
+		for i, f := range fields {
+			if f == "-" && i >= 6 {
+				sep = i
+				break
+			}
+		}
+		if len(fields) < 5 || sep < 0 || sep+1 >= len(fields) {
+			return nil, errors.New("read mount table: malformed line")
+		}
+		out = append(out, mountEntry{point: unescapeMount(fields[4]), fstype: fields[sep+1]})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read mount table: %w", err)
+	}
+	return out, nil
+}
+
+// unescapeMount undoes the kernel's octal escapes (\040 for a space, \011,
+// \012, \134) in mount points.
+func unescapeMount(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+4 <= len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// placeIn returns the file system type p lies on (the last-mounted of the
+// longest mount points that are p or above it) and the mount points
+// strictly under p.
+func placeIn(mounts []mountEntry, p string) (fstype string, submounts []string) {
+	best := -1
+	for _, m := range mounts {
+		switch {
+		case m.point == p || m.point == "/" || strings.HasPrefix(p, m.point+"/"):
+			if len(m.point) >= best {
+				best, fstype = len(m.point), m.fstype
+			}
+		case p == "/" || strings.HasPrefix(m.point, p+"/"):
+			submounts = append(submounts, m.point)
+		}
+	}
+	return fstype, submounts
+}
