@@ -34,13 +34,7 @@ func NewHostFacts(ctx context.Context, e Engine, p *profiles.Profile, o HostOpti
 	h := policy.HostFacts{
 		Cwd:         o.Cwd,
 		ResolvePath: resolver(o.Cwd),
-		Volume: func(name string) (policy.VolumeFacts, error) {
-			v, err := e.VolumeInspect(ctx, name)
-			if err != nil {
-				return policy.VolumeFacts{}, err
-			}
-			return policy.VolumeFacts{Driver: v.Driver, Options: v.Options}, nil
-		},
+		Volume:      volumeFacts(ctx, e),
 		Container: func(name string) (policy.ContainerFacts, error) {
 			c, err := e.ContainerInspect(ctx, name)
 			if err != nil {

@@ -188,7 +188,21 @@ func checkCreated(ctx context.Context, e Engine, plan *policy.Plan, id string) e
 	if mm := policy.Check(plan, got); len(mm) > 0 {
 		return &MismatchError{Mismatches: mm}
 	}
+	if mm := policy.CheckVolumes(plan, got.Mounts, volumeFacts(ctx, e)); len(mm) > 0 {
+		return &MismatchError{Mismatches: mm}
+	}
 	return nil
+}
+
+// volumeFacts is the engine's volume inspect, as the policy reads it.
+func volumeFacts(ctx context.Context, e Engine) func(string) (policy.VolumeFacts, error) {
+	return func(name string) (policy.VolumeFacts, error) {
+		v, err := e.VolumeInspect(ctx, name)
+		if err != nil {
+			return policy.VolumeFacts{}, err
+		}
+		return policy.VolumeFacts{Driver: v.Driver, Options: v.Options}, nil
+	}
 }
 
 // prepare makes what the plan relies on exist: the isolated network and

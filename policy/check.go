@@ -60,6 +60,16 @@ var checkSteps = []func(*checker){
 	(*checker).ulimits,
 	(*checker).network,
 	(*checker).namespaces,
+	(*checker).logDriver,
+}
+
+// logDriver: the driver the engine really uses (its default one when the
+// request names none) must be one logging_allow lists.
+func (c *checker) logDriver() {
+	got := c.got.HostConfig.LogConfig.Type
+	if p := c.plan.Profile; p != nil && !slices.Contains(p.LoggingAllow, got) {
+		c.out = append(c.out, Mismatch{Setting: "log driver", Want: "one of logging_allow " + strings.Join(p.LoggingAllow, ", "), Got: orString(got, absent)})
+	}
 }
 
 type checker struct {
@@ -396,4 +406,31 @@ func (c *checker) namespaces() {
 			c.differ(p.setting, "(private)", p.got)
 		}
 	}
+}
+
+// CheckVolumes judges again, by what they are now, the named volumes the
+// engine really mounted: a volume that did not exist when the request was
+// judged may have been created, with any driver and options, before the
+// engine used it. lookup is the engine's volume inspect.
+func CheckVolumes(plan *Plan, mounts []container.MountPoint, lookup func(name string) (VolumeFacts, error)) []Mismatch {
+	p := plan.Profile
+	if p == nil || !p.Enforce {
+		return nil
+	}
+	var out []Mismatch
+	for _, m := range mounts {
+		if m.Type != mount.TypeVolume || m.Name == "" {
+			continue
+		}
+		v, err := lookup(m.Name)
+		if err != nil {
+			out = append(out, Mismatch{Setting: "volume " + m.Name, Want: "a volume that can be judged", Got: err.Error()})
+			continue
+		}
+		e := &evaluation{p: p, plan: &Plan{}, hc: &container.HostConfig{}}
+		if !e.judgeVolumeFacts("volume "+m.Name, "", v.Driver, v.Options) {
+			out = append(out, Mismatch{Setting: "volume " + m.Name, Want: "a volume the profile permits", Got: e.plan.Refusals[0].Why + " (" + e.plan.Refusals[0].Key + ")"})
+		}
+	}
+	return out
 }

@@ -20,6 +20,7 @@ func (e *evaluation) judgeFilesystem() {
 	e.judgeReadOnly()
 	taken := e.mountDestinations()
 	e.applyTmpfs(taken)
+	e.judgeVolumeDriver()
 	e.judgeBinds()
 	e.judgeMounts()
 	e.judgeAnonymousVolumes()
@@ -197,7 +198,7 @@ func (e *evaluation) judgeBinds() {
 // judgeBind judges one parsed -v and updates its source and mode.
 func (e *evaluation) judgeBind(what string, b *bindSpec) bool {
 	if !isHostPath(b.src) {
-		if b.src != "" && !e.judgeNamedVolume(what, b.src, nil) {
+		if b.src != "" && !e.judgeNamedVolume(what, b.src, "", nil) {
 			return false
 		}
 		if b.mode == "" && e.p.Volumes.DefaultMode == "ro" {
@@ -392,11 +393,35 @@ func (e *evaluation) allowRWGlobs() []string {
 	return e.p.AllowRWGlobs(cwd)
 }
 
-// judgeNamedVolume refuses a named volume whose driver options (given now,
-// or those it was created with) bind a host path or mount a host device.
-func (e *evaluation) judgeNamedVolume(what, name string, opts map[string]string) bool {
-	if why := hostVolumeOptions(opts); why != "" {
-		e.refuse(what, keyEnforce, "its driver options "+why)
+// judgeVolumeDriver: --volume-driver is the driver of every named and
+// anonymous volume the request creates. A driver is code of the host's that
+// decides what the "volume" is: an NFS export, a host directory, a device.
+func (e *evaluation) judgeVolumeDriver() {
+	if d := e.hc.VolumeDriver; d != "" && !e.driverAllowed(d) {
+		e.refuse(item("HostConfig.VolumeDriver", d), keyList("volumes.drivers_allow", e.p.Volumes.DriversAllow), "")
+	}
+}
+
+// driverAllowed: "" is the engine's default driver, local.
+func (e *evaluation) driverAllowed(driver string) bool {
+	if driver == "" {
+		driver = "local"
+	}
+	return slices.Contains(e.p.Volumes.DriversAllow, driver)
+}
+
+// judgeNamedVolume judges a volume by what it is: its driver (the one
+// given, else --volume-driver) must be in drivers_allow and it may carry no
+// driver options unless driver_options permits them, whether they are
+// given now or the volume was created with them earlier (type=proc,
+// sysfs, a block device or an overlay of host layers are all "options").
+// Options that bind a host path or mount a host device are refused under
+// every enforcing profile.
+func (e *evaluation) judgeNamedVolume(what, name, driver string, opts map[string]string) bool {
+	if driver == "" {
+		driver = e.hc.VolumeDriver
+	}
+	if !e.judgeVolumeFacts(what, "", driver, opts) {
 		return false
 	}
 	if name == "" {
@@ -409,16 +434,42 @@ func (e *evaluation) judgeNamedVolume(what, name string, opts map[string]string)
 	v, err := e.host.Volume(name)
 	switch {
 	case err != nil && isNotFound(err):
-		return true // created empty (or from the options judged above)
+		return true // created now, with the driver and options judged above
 	case err != nil:
 		e.refuse(what, keyEnforce, "cannot be judged: "+err.Error())
 		return false
 	}
-	if why := hostVolumeOptions(v.Options); why != "" {
-		e.refuse(what, keyEnforce, "volume "+name+" was created with driver options that "+why)
+	return e.judgeVolumeFacts(what, "volume "+name+" was created with ", v.Driver, v.Options)
+}
+
+// judgeVolumeFacts judges one driver and its options; existing says the
+// volume exists already ("volume NAME was created with ").
+func (e *evaluation) judgeVolumeFacts(what, existing, driver string, opts map[string]string) bool {
+	if !e.driverAllowed(driver) {
+		e.refuse(what, keyList("volumes.drivers_allow", e.p.Volumes.DriversAllow), orString(existing, "its ")+"driver "+driver)
+		return false
+	}
+	if why := hostVolumeOptions(opts); why != "" {
+		if existing == "" {
+			e.refuse(what, keyEnforce, "its driver options "+why)
+		} else {
+			e.refuse(what, keyEnforce, existing+"driver options that "+why)
+		}
+		return false
+	}
+	if len(opts) > 0 && !e.p.Volumes.DriverOptions {
+		e.refuse(what, "volumes.driver_options: false", orString(existing, "its ")+"driver options "+optionList(opts))
 		return false
 	}
 	return true
+}
+
+func optionList(opts map[string]string) string {
+	var parts []string
+	for _, k := range sortedKeys(opts) {
+		parts = append(parts, k+"="+opts[k])
+	}
+	return strings.Join(parts, ",")
 }
 
 // hostVolumeOptions says how local-driver style options reach the host:
@@ -509,10 +560,11 @@ func (e *evaluation) judgeBindMount(what string, m *mount.Mount) (bool, string) 
 
 func (e *evaluation) judgeVolumeMount(what string, m *mount.Mount) (bool, string) {
 	var opts map[string]string
+	var driver string
 	if m.VolumeOptions != nil && m.VolumeOptions.DriverConfig != nil {
-		opts = m.VolumeOptions.DriverConfig.Options
+		opts, driver = m.VolumeOptions.DriverConfig.Options, m.VolumeOptions.DriverConfig.Name
 	}
-	if !e.judgeNamedVolume(what, m.Source, opts) {
+	if !e.judgeNamedVolume(what, m.Source, driver, opts) {
 		return false, ""
 	}
 	if !m.ReadOnly && !e.mountExplicitRW(m) && e.p.Volumes.DefaultMode == "ro" {
@@ -617,7 +669,7 @@ func (e *evaluation) judgeInheritedMount(what string, mp container.MountPoint, r
 		return ok
 	case mount.TypeVolume:
 		n := len(e.plan.Refusals)
-		ok := e.judgeNamedVolume(what, mp.Name, nil)
+		ok := e.judgeNamedVolume(what, mp.Name, mp.Driver, nil)
 		e.explainInherited(n, "it copies volume "+mp.Name)
 		return ok
 	}

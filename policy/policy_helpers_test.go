@@ -40,7 +40,9 @@ func testProfile(name string) *profiles.Profile {
 		Seccomp: profiles.Seccomp{Base: "default",
 			Deny: []string{"keyctl", "add_key", "request_key", "ptrace", "unshare", "mount", "umount2", "bpf", "perf_event_open"}},
 		AppArmor: profiles.AppArmor{Mode: "if-available", Profile: "generate", DenyWrite: []string{"/proc/sys/**", "/sys/**"}},
-		Volumes:  profiles.Volumes{DefaultMode: "ro", AllowRW: []string{}, Deny: []string{}, AllowBind: true},
+		Volumes: profiles.Volumes{DefaultMode: "ro", AllowRW: []string{}, Deny: []string{}, AllowBind: true,
+			DriversAllow: []string{"local"}},
+		LoggingAllow: []string{"json-file", "local", "none"},
 		Network: profiles.Network{Default: "isolated", Allow: []string{"bridge", "none", "user-defined"},
 			Publish: true, PublishHostIP: "127.0.0.1"},
 		NamespacesAllowHost: []string{}, DevicesAllow: []string{}, SysctlsAllow: []string{},
@@ -153,6 +155,10 @@ func testHost() HostFacts {
 			switch name {
 			case "data":
 				return VolumeFacts{Driver: "local"}, nil
+			case "optvol":
+				return VolumeFacts{Driver: "local", Options: map[string]string{"type": "tmpfs", "device": "tmpfs"}}, nil
+			case "plugvol":
+				return VolumeFacts{Driver: "rexray/ebs"}, nil
 			case "etcvol":
 				return VolumeFacts{Driver: "local", Options: map[string]string{"type": "none", "o": "bind", "device": "/etc"}}, nil
 			}
@@ -169,6 +175,9 @@ func testHost() HostFacts {
 			case "rwbind":
 				return ContainerFacts{HostConfig: &container.HostConfig{}, Mounts: []container.MountPoint{
 					{Type: mount.TypeBind, Source: "/srv/data", Destination: "/srv", RW: true}}}, nil
+			case "optsrc":
+				return ContainerFacts{HostConfig: &container.HostConfig{}, Mounts: []container.MountPoint{
+					{Type: mount.TypeVolume, Name: "optvol", Driver: "local", Destination: "/o", RW: true}}}, nil
 			case "god":
 				return ContainerFacts{Privileged: true, HostConfig: &container.HostConfig{Privileged: true}}, nil
 			case "hostnet":

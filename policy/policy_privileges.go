@@ -109,6 +109,18 @@ func (e *evaluation) judgeNamespaces() {
 	if e.hc.Cgroup != "" {
 		e.refuse(item("HostConfig.Cgroup", string(e.hc.Cgroup)), keyEnforce, "")
 	}
+	e.applyPrivateCgroupns(allowed["cgroupns"])
+}
+
+// applyPrivateCgroupns gives the container its own cgroup namespace when
+// the caller names none: on cgroup v1 hosts the engine's default is the
+// host's, which shows the container the host's cgroup tree and paths.
+func (e *evaluation) applyPrivateCgroupns(hostAllowed bool) {
+	if e.hc.CgroupnsMode != "" || hostAllowed {
+		return
+	}
+	e.hc.CgroupnsMode = "private"
+	e.change(flagFor("HostConfig.CgroupnsMode"), "private", "namespaces_allow_host", "default")
 }
 
 // judgeJoinedContainer judges a container whose namespace ns (pid, ipc,

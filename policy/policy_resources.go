@@ -24,6 +24,7 @@ func (e *evaluation) judgeResources() {
 	e.judgeRestart()
 	e.applyInit()
 	e.applyLogging()
+	e.judgeLogDriver()
 }
 
 // applyMemory: limits.memory when the caller gives no --memory (max.memory
@@ -255,6 +256,16 @@ func (e *evaluation) applyLogging() {
 	lc.Config = maps.Clone(e.p.Logging.Options)
 	for _, k := range sortedKeys(lc.Config) {
 		e.change(flagFor("HostConfig.LogConfig.Config"), k+"="+lc.Config[k], "logging.options", "default")
+	}
+}
+
+// judgeLogDriver refuses a log driver outside logging_allow: a syslog,
+// gelf, fluentd or awslogs driver ships the container's output to wherever
+// its options say. The engine's own default driver (no --log-driver) is
+// judged after create, on what the engine recorded.
+func (e *evaluation) judgeLogDriver() {
+	if t := e.hc.LogConfig.Type; t != "" && !slices.Contains(e.p.LoggingAllow, t) {
+		e.refuse(item("HostConfig.LogConfig.Type", t), keyList("logging_allow", e.p.LoggingAllow), "")
 	}
 }
 

@@ -31,10 +31,11 @@ var resolvedBuiltins = map[string]func() *Profile{
 				DenyWrite: []string{"/proc/sys/**", "/sys/**"},
 			},
 			Volumes: Volumes{
-				DefaultMode: "ro",
-				AllowRW:     []string{},
-				Deny:        []string{},
-				AllowBind:   true,
+				DefaultMode:  "ro",
+				AllowRW:      []string{},
+				Deny:         []string{},
+				AllowBind:    true,
+				DriversAllow: []string{"local"},
 			},
 			Network: Network{
 				Default:       "isolated",
@@ -65,11 +66,12 @@ var resolvedBuiltins = map[string]func() *Profile{
 				Driver:  "json-file",
 				Options: map[string]string{"max-file": "3", "max-size": "10m"},
 			},
+			LoggingAllow: []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
 			},
 			Source: "built-in",
-			Hash:   "973fa15ac6e745d446b496e845778d17baa3103bc73d0d21a357a1bd4567caa0",
+			Hash:   "02fa2967b3d7fc68fa647b17dc94f76c9c47c817a33e2c1e09ca18844f425509",
 		}
 	},
 	"dev": func() *Profile {
@@ -97,10 +99,11 @@ var resolvedBuiltins = map[string]func() *Profile{
 				DenyWrite: []string{"/proc/sys/**", "/sys/**"},
 			},
 			Volumes: Volumes{
-				DefaultMode: "ro",
-				AllowRW:     []string{"$PWD", "$PWD/**"},
-				Deny:        []string{},
-				AllowBind:   true,
+				DefaultMode:  "ro",
+				AllowRW:      []string{"$PWD", "$PWD/**"},
+				Deny:         []string{},
+				AllowBind:    true,
+				DriversAllow: []string{"local"},
 			},
 			Network: Network{
 				Default:       "isolated",
@@ -131,11 +134,12 @@ var resolvedBuiltins = map[string]func() *Profile{
 				Driver:  "json-file",
 				Options: map[string]string{"max-file": "3", "max-size": "10m"},
 			},
+			LoggingAllow: []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
 			},
 			Source: "built-in",
-			Hash:   "91b41e2af0204141a8247f276ffe0452015d4efcb7064593de875db6c1d8eae4",
+			Hash:   "9fb6999e7b6501d99540b4d47d3f11cfe211814d97f54161b41eec476687534b",
 		}
 	},
 	"strict": func() *Profile {
@@ -163,9 +167,10 @@ var resolvedBuiltins = map[string]func() *Profile{
 				DenyWrite: []string{"/proc/sys/**", "/sys/**"},
 			},
 			Volumes: Volumes{
-				DefaultMode: "ro",
-				AllowRW:     []string{},
-				Deny:        []string{},
+				DefaultMode:  "ro",
+				AllowRW:      []string{},
+				Deny:         []string{},
+				DriversAllow: []string{"local"},
 			},
 			Network: Network{
 				Default:       "none",
@@ -195,11 +200,12 @@ var resolvedBuiltins = map[string]func() *Profile{
 				Driver:  "json-file",
 				Options: map[string]string{"max-file": "3", "max-size": "10m"},
 			},
+			LoggingAllow: []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
 			},
 			Source: "built-in",
-			Hash:   "5f0a60f8893f47047feecb8a4b5d42d3106c0336fefdcb4ae3f4b03d351cfa28",
+			Hash:   "4da90aec1fceb122539acc2ed1420a1c44f2e72954374e1138db9745d05642e8",
 		}
 	},
 	"unconfined": func() *Profile {
@@ -224,10 +230,11 @@ var resolvedBuiltins = map[string]func() *Profile{
 				DenyWrite: []string{},
 			},
 			Volumes: Volumes{
-				DefaultMode: "rw",
-				AllowRW:     []string{"/**"},
-				Deny:        []string{},
-				AllowBind:   true,
+				DefaultMode:  "rw",
+				AllowRW:      []string{"/**"},
+				Deny:         []string{},
+				AllowBind:    true,
+				DriversAllow: []string{"local"},
 			},
 			Network: Network{
 				Default: "bridge",
@@ -238,11 +245,12 @@ var resolvedBuiltins = map[string]func() *Profile{
 			DevicesAllow:        []string{"/dev/**"},
 			SysctlsAllow:        []string{"*"},
 			RestartAllow:        []string{"no", "on-failure", "always", "unless-stopped"},
+			LoggingAllow:        []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
 			},
 			Source: "built-in",
-			Hash:   "c4c07c1b79df772b7441b56ebe486f1ef2e50b494372e9b6512da198f624eaba",
+			Hash:   "8fd6445e7f1230b473fe12eca823d5f35d73e83362332b5cfeb1ceaac75cb903",
 		}
 	},
 	"web": func() *Profile {
@@ -270,10 +278,11 @@ var resolvedBuiltins = map[string]func() *Profile{
 				DenyWrite: []string{"/proc/sys/**", "/sys/**"},
 			},
 			Volumes: Volumes{
-				DefaultMode: "ro",
-				AllowRW:     []string{},
-				Deny:        []string{},
-				AllowBind:   true,
+				DefaultMode:  "ro",
+				AllowRW:      []string{},
+				Deny:         []string{},
+				AllowBind:    true,
+				DriversAllow: []string{"local"},
 			},
 			Network: Network{
 				Default:       "isolated",
@@ -304,11 +313,12 @@ var resolvedBuiltins = map[string]func() *Profile{
 				Driver:  "json-file",
 				Options: map[string]string{"max-file": "3", "max-size": "10m"},
 			},
+			LoggingAllow: []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
 			},
 			Source: "built-in",
-			Hash:   "81d902a91f3b7e64dc22f40870207cf3808ee509cddd6c2f14ad7641a062aeb0",
+			Hash:   "3d4642482a91fc6ceaae3c671f4f1d4966b898531da032344320db995578d969",
 		}
 	},
 }

@@ -57,7 +57,8 @@ var fileKeys = []key{
 	{name: "enforce", kind: kindBool, doc: "false: apply nothing and refuse nothing (the built-in unconfined)."},
 
 	{name: "user", kind: kindString, numeric: true, nullable: true, check: checkUser, doc: "Default user[:group] when no --user is given and the image's USER is root or empty."},
-	{name: "allow_root", kind: kindBool, doc: "true permits --user 0 / root / 0:0."},
+	{name: "allow_root", kind: kindBool, doc: "true permits uid 0, however spelled or resolved."},
+	{name: "allow_root_group", kind: kindBool, doc: "true permits gid 0 or supplementary group 0, however spelled or resolved."},
 	{name: "privileged", kind: kindBool, doc: "true permits --privileged."},
 	{name: "no_new_privileges", kind: kindBool, doc: "Require no-new-privileges."},
 	{name: "cap_drop", kind: kindList, check: checkCap, doc: "Capabilities always dropped (ALL, or names with or without CAP_)."},
@@ -83,6 +84,8 @@ var fileKeys = []key{
 		{name: "allow_rw", kind: kindList, check: checkRWGlob, pattern: `^(/|\$PWD(/|$))`, doc: "Host path globs that may be bind-mounted rw; a leading $PWD is the caller's working directory."},
 		{name: "deny", kind: kindList, check: checkAbsGlob, pattern: "^/", doc: "Host path globs never mounted (added to the built-in never-list)."},
 		{name: "allow_bind", kind: kindBool, doc: "false refuses every bind mount of a host path."},
+		{name: "drivers_allow", kind: kindList, check: checkWord, doc: "Volume drivers permitted for named and anonymous volumes."},
+		{name: "driver_options", kind: kindBool, doc: "true permits volume driver options (volume-opt, or a volume created with options)."},
 	}, aliases: map[string]string{"mode": "default_mode", "rw": "allow_rw", "readonly": "default_mode"}},
 
 	{name: "network", kind: kindSection, doc: "--network and -p/-P.", keys: []key{
@@ -119,6 +122,8 @@ var fileKeys = []key{
 		{name: "driver", kind: kindString, nullable: true, check: checkWord, doc: "--log-driver default."},
 		{name: "options", kind: kindMap, numeric: true, nullable: true, check: checkAny, checkKey: checkOptionName, doc: "--log-opt defaults."},
 	}, aliases: map[string]string{"log_driver": "driver", "log_opt": "options", "opts": "options"}},
+
+	{name: "logging_allow", kind: kindList, check: checkWord, doc: "Permitted --log-driver values."},
 
 	{name: "images", kind: kindSection, doc: "Which images may run.", keys: []key{
 		{name: "allow", kind: kindList, check: checkGlob, doc: "Image reference globs."},

@@ -20,12 +20,13 @@ func schemaDefaults() Profile {
 		Tmpfs:               []string{},
 		Seccomp:             Seccomp{Base: "default", Deny: []string{}, Allow: []string{}},
 		AppArmor:            AppArmor{Mode: "if-available", Profile: "generate", DenyWrite: []string{"/proc/sys/**", "/sys/**"}},
-		Volumes:             Volumes{DefaultMode: "ro", AllowRW: []string{}, Deny: []string{}, AllowBind: true},
+		Volumes:             Volumes{DefaultMode: "ro", AllowRW: []string{}, Deny: []string{}, AllowBind: true, DriversAllow: []string{"local"}},
 		Network:             Network{Default: "isolated", Allow: []string{"bridge", "none", "user-defined"}, Publish: true},
 		NamespacesAllowHost: []string{},
 		DevicesAllow:        []string{},
 		SysctlsAllow:        []string{},
 		RestartAllow:        []string{"no", "on-failure"},
+		LoggingAllow:        []string{"json-file", "local", "none"},
 		Images:              Images{Allow: []string{"*"}},
 	}
 }

@@ -17,6 +17,7 @@ type Profile struct {
 
 	User            string   `yaml:"user,omitempty" json:"user,omitempty"`
 	AllowRoot       bool     `yaml:"allow_root" json:"allow_root"`
+	AllowRootGroup  bool     `yaml:"allow_root_group" json:"allow_root_group"`
 	Privileged      bool     `yaml:"privileged" json:"privileged"`
 	NoNewPrivileges bool     `yaml:"no_new_privileges" json:"no_new_privileges"`
 	CapDrop         []string `yaml:"cap_drop" json:"cap_drop"`   // normalised: upper case, no CAP_ prefix, or "ALL"
@@ -39,6 +40,7 @@ type Profile struct {
 	Init         bool     `yaml:"init" json:"init"`
 	RestartAllow []string `yaml:"restart_allow" json:"restart_allow"` // restart policy names: no, on-failure, always, unless-stopped
 	Logging      Logging  `yaml:"logging" json:"logging"`
+	LoggingAllow []string `yaml:"logging_allow" json:"logging_allow"` // --log-driver values permitted
 	Images       Images   `yaml:"images" json:"images"`
 
 	// Source is the file the profile was loaded from, or "built-in".
@@ -68,6 +70,11 @@ type Volumes struct {
 	AllowRW     []string `yaml:"allow_rw" json:"allow_rw"`         // host path globs that may be bind-mounted rw
 	Deny        []string `yaml:"deny" json:"deny"`                 // host path globs never mounted (added to the built-in never-list)
 	AllowBind   bool     `yaml:"allow_bind" json:"allow_bind"`
+	// DriversAllow are the volume drivers named and anonymous volumes may use.
+	DriversAllow []string `yaml:"drivers_allow" json:"drivers_allow"`
+	// DriverOptions true permits driver options (--mount volume-opt, or an
+	// existing volume created with options).
+	DriverOptions bool `yaml:"driver_options" json:"driver_options"`
 }
 
 // Network governs --network and -p/-P.
