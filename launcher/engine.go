@@ -42,6 +42,11 @@ type Engine interface {
 	// container when all is set (docker ps -q [-a]).
 	ContainerList(ctx context.Context, all bool) ([]string, error)
 	ContainerResize(ctx context.Context, id string, height, width uint) error
+	// CopyFromContainer returns a tar stream of path in the container (the
+	// archive endpoint; a created container need not have started) and
+	// the path's stat, whose LinkTarget is a symlink's target in the
+	// container's scope.
+	CopyFromContainer(ctx context.Context, id, path string) (io.ReadCloser, container.PathStat, error)
 
 	NetworkInspect(ctx context.Context, name string) (network.Inspect, error)
 	NetworkCreate(ctx context.Context, name string, opts NetworkOptions) error

@@ -228,6 +228,14 @@ func (e *dockerEngine) ContainerResize(ctx context.Context, id string, height, w
 	return e.engineErr(err)
 }
 
+func (e *dockerEngine) CopyFromContainer(ctx context.Context, id, path string) (io.ReadCloser, container.PathStat, error) {
+	r, err := e.c.CopyFromContainer(ctx, id, client.CopyFromContainerOptions{SourcePath: path})
+	if err != nil {
+		return nil, container.PathStat{}, e.engineErr(err)
+	}
+	return r.Content, r.Stat, nil
+}
+
 func (e *dockerEngine) NetworkInspect(ctx context.Context, name string) (network.Inspect, error) {
 	r, err := e.c.NetworkInspect(ctx, name, client.NetworkInspectOptions{})
 	return r.Network, e.engineErr(err)

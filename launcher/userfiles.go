@@ -1,0 +1,151 @@
+package launcher
+
+import (
+	"archive/tar"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/hardrun/hardrun/policy"
+)
+
+// maxUserFile bounds what is read of an image's /etc/passwd or /etc/group:
+// a hostile image can ship a file of any size.
+const maxUserFile = 1 << 20
+
+// readUserFiles reads the image's /etc/passwd and /etc/group through the
+// engine's archive endpoint on the created, not yet started container, the
+// files the engine resolves --user and --group-add against. A symlink is
+// followed in the container's scope, as the engine follows it.
+func readUserFiles(ctx context.Context, e Engine, id string) (policy.UserFiles, error) {
+	var f policy.UserFiles
+	var err error
+	if f.Passwd, f.HavePasswd, err = readContainerFile(ctx, e, id, "/etc/passwd"); err != nil {
+		return f, err
+	}
+	f.Group, f.HaveGroup, err = readContainerFile(ctx, e, id, "/etc/group")
+	return f, err
+}
+
+func readContainerFile(ctx context.Context, e Engine, id, p string) ([]byte, bool, error) {
+	for range 40 { // the kernel's limit on symlinks in one lookup
+		rc, st, err := e.CopyFromContainer(ctx, id, p)
+		if errors.Is(err, ErrNoSuchObject) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("read %s of the image: %w", p, err)
+		}
+		if st.Mode&os.ModeSymlink != 0 && st.LinkTarget != "" && st.LinkTarget != p {
+			rc.Close()
+			p = st.LinkTarget
+			continue
+		}
+		data, isFile, err := firstFile(rc)
+		rc.Close()
+		if err != nil {
+			return nil, false, fmt.Errorf("read %s of the image: %w", p, err)
+		}
+		return data, isFile, nil
+	}
+	return nil, false, fmt.Errorf("read %s of the image: too many levels of symbolic links", p)
+}
+
+// firstFile reads the first entry of a tar stream: the file's content, or
+// false when it is not a regular file (a directory named /etc/passwd is
+// no passwd file to the engine either).
+func firstFile(r io.Reader) ([]byte, bool, error) {
+	tr := tar.NewReader(r)
+	h, err := tr.Next()
+	if err != nil {
+		return nil, false, err
+	}
+	if h.Typeflag != tar.TypeReg {
+		return nil, false, nil
+	}
+	if h.Size > maxUserFile {
+		return nil, false, fmt.Errorf("%d bytes, more than the %d hardrun reads", h.Size, maxUserFile)
+	}
+	data, err := io.ReadAll(io.LimitReader(tr, maxUserFile+1))
+	if err != nil {
+		return nil, false, err
+	}
+	return data, true, nil
+}
+
+// userFilesCache keeps the user files of each image, by image ID (content
+// addressed, so an entry never goes stale): a repeated launch of an image
+// judges its identity before create, with no round trip.
+type userFilesCache struct{ dir string }
+
+func newUserFilesCache(getenv func(string) string) userFilesCache {
+	base := getenv("XDG_CACHE_HOME")
+	if base == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return userFilesCache{}
+		}
+		base = filepath.Join(home, ".cache")
+	}
+	return userFilesCache{dir: filepath.Join(base, "hardrun", "users")}
+}
+
+func (c userFilesCache) file(imageID string) string {
+	if c.dir == "" || imageID == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(imageID))
+	return filepath.Join(c.dir, hex.EncodeToString(sum[:16])+".json")
+}
+
+// Load returns the cached files of imageID, or nil.
+func (c userFilesCache) Load(imageID string) *policy.UserFiles {
+	name := c.file(imageID)
+	if name == "" {
+		return nil
+	}
+	data, err := os.ReadFile(name)
+	if err != nil || len(data) > 4*maxUserFile {
+		return nil
+	}
+	var entry struct {
+		Image string
+		Files policy.UserFiles
+	}
+	if json.Unmarshal(data, &entry) != nil || entry.Image != imageID {
+		return nil
+	}
+	return &entry.Files
+}
+
+// Store records the files of imageID; a failure only costs the next
+// launch a round trip.
+func (c userFilesCache) Store(imageID string, f policy.UserFiles) {
+	name := c.file(imageID)
+	if name == "" || os.MkdirAll(path.Dir(name), 0o700) != nil {
+		return
+	}
+	data, err := json.Marshal(struct {
+		Image string
+		Files policy.UserFiles
+	}{imageID, f})
+	if err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(path.Dir(name), ".users-*")
+	if err != nil {
+		return
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil || tmp.Close() != nil {
+		return
+	}
+	_ = os.Rename(tmp.Name(), name)
+}
