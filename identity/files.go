@@ -60,11 +60,25 @@ type passwdFile struct {
 	err     error
 }
 
-// groupFile is an image's /etc/group as one parser sees it.
+// groupFile is an image's /etc/group as one parser sees it. byName and
+// byGID index entries in file order, so that looking up thousands of
+// supplementary gids (a hostile file can list the user in every line)
+// stays linear.
 type groupFile struct {
 	present bool
 	entries []groupEntry
 	err     error
+	byName  map[string][]int
+	byGID   map[int][]int
+}
+
+func (f *groupFile) index() {
+	f.byName = make(map[string][]int)
+	f.byGID = make(map[int][]int)
+	for i, e := range f.entries {
+		f.byName[e.name] = append(f.byName[e.name], i)
+		f.byGID[e.gid] = append(f.byGID[e.gid], i)
+	}
 }
 
 // Files holds one image's /etc/passwd and /etc/group, parsed once for every
@@ -95,6 +109,7 @@ func Load(passwd, group io.Reader) (*Files, error) {
 	f := &Files{passwd: parsePasswd(pw, pwOK)}
 	for p := GroupParser(0); p < groupParsers; p++ {
 		f.group[p] = parseGroup(p, gr, grOK)
+		f.group[p].index()
 	}
 	return f, nil
 }

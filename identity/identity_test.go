@@ -3,10 +3,13 @@ package identity
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fileset is an image's /etc/passwd and /etc/group; no* means absent.
@@ -380,5 +383,30 @@ func checkPlan(t *testing.T, user string, add []string, fs fileset) {
 		if err == nil && (id2.UID != id.UID || id2.GID != id.GID || !slices.Equal(id2.Groups, id.Groups)) {
 			t.Errorf("%q: passwd %q changed %+v to %+v", user, pw, id, id2)
 		}
+	}
+}
+
+// TestHostileFileIsLinear: the user in every line of a 1 MiB group file,
+// and thousands of --group-add, must not make the judge spin (a quadratic
+// look-up takes minutes here; the bound leaves room for -race on shared CPUs).
+func TestHostileFileIsLinear(t *testing.T) {
+	var b strings.Builder
+	for i := 0; b.Len() < MaxFileBytes-64; i++ {
+		fmt.Fprintf(&b, "%d:x:%d:app\n", i%7, i)
+	}
+	add := make([]string, 5000)
+	for i := range add {
+		add[i] = strconv.Itoa(i % 9)
+	}
+	start := time.Now()
+	id, err := Resolve("app", add, strings.NewReader(basePasswd), strings.NewReader(b.String()))
+	if err != nil || !id.RootGroup() {
+		t.Fatalf("got %d groups, %v; want group 0", len(id.Groups), err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Fatalf("took %v", d)
+	}
+	if len(id.Trace) > maxTrace+3 {
+		t.Fatalf("trace of %d lines", len(id.Trace))
 	}
 }

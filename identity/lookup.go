@@ -210,10 +210,6 @@ func newGroupArg(s string) groupArg {
 	return groupArg{arg: s, canon: err == nil && strconv.Itoa(n) == s, val: n}
 }
 
-func (a groupArg) matches(g groupEntry) bool {
-	return g.name == a.arg || (a.canon && g.gid == a.val)
-}
-
 // addedGroup is one gid GetAdditionalGroups yields and where it came from.
 type addedGroup struct {
 	arg  string
@@ -231,10 +227,15 @@ func lookupAdditional(args []string, gr *groupFile) ([]addedGroup, error) {
 		return nil, refuse(gr.err, "Unable to find additional groups %v: %v", args, gr.err)
 	}
 	taken := make(map[int]bool)
+	cands := make(map[string]*candidates)
 	var out []addedGroup
 	for _, s := range args {
-		a := newGroupArg(s)
-		g, ok := firstFree(a, gr, taken)
+		c := cands[s]
+		if c == nil {
+			c = &candidates{list: gr.candidates(newGroupArg(s))}
+			cands[s] = c
+		}
+		g, ok := c.firstFree(s, gr, taken)
 		if !ok {
 			var err error
 			if g, err = numericGroup(s); err != nil {
@@ -249,14 +250,48 @@ func lookupAdditional(args []string, gr *groupFile) ([]addedGroup, error) {
 	return out, nil
 }
 
-// firstFree is the first entry matching a whose gid is not taken.
-func firstFree(a groupArg, gr *groupFile, taken map[int]bool) (addedGroup, bool) {
-	for _, g := range gr.entries {
-		if a.matches(g) && !taken[g.gid] {
-			return addedGroup{arg: a.arg, gid: g.gid, line: g.line}, true
+// candidates are the entries an argument matches, in file order, and a
+// cursor: gids once taken stay taken, so skipped entries never come back
+// and a repeated argument does not rescan them.
+type candidates struct {
+	list []int
+	next int
+}
+
+func (c *candidates) firstFree(arg string, gr *groupFile, taken map[int]bool) (addedGroup, bool) {
+	for ; c.next < len(c.list); c.next++ {
+		g := gr.entries[c.list[c.next]]
+		if !taken[g.gid] {
+			return addedGroup{arg: arg, gid: g.gid, line: g.line}, true
 		}
 	}
 	return addedGroup{}, false
+}
+
+// candidates returns the indexes of the entries a matches, in file order.
+func (f *groupFile) candidates(a groupArg) []int {
+	byName := f.byName[a.arg]
+	if !a.canon {
+		return byName
+	}
+	return mergeSorted(byName, f.byGID[a.val])
+}
+
+// mergeSorted merges two ascending index lists, dropping duplicates (an
+// entry named "5" with gid 5 is in both).
+func mergeSorted(a, b []int) []int {
+	out := make([]int, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0] < b[0]:
+			out, a = append(out, a[0]), a[1:]
+		case b[0] < a[0]:
+			out, b = append(out, b[0]), b[1:]
+		default:
+			out, a, b = append(out, a[0]), a[1:], b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // numericGroup is the fallback for an argument no free entry matched.

@@ -201,11 +201,11 @@ func daemonPass(p GroupParser, user string, groupAdd []string, f *Files, trace *
 	s := ociUser{uid: uint32(eu.uid), gid: uint32(eu.gid), shuffled: len(added)}
 	s.gids = append(s.gids, s.gid)
 	for i, g := range eu.sgids {
-		*trace = append(*trace, fmt.Sprintf("/etc/group line %d lists %q: supplementary gid %d", eu.sgidLines[i], eu.userName, g))
+		tracef(trace, "/etc/group line %d lists %q: supplementary gid %d", eu.sgidLines[i], eu.userName, g)
 		s.gids = append(s.gids, uint32(g))
 	}
 	for _, g := range added {
-		*trace = append(*trace, describeAdded("--group-add", g))
+		tracef(trace, "%s", describeAdded("--group-add", g))
 		s.gids = append(s.gids, uint32(g.gid))
 	}
 	traceTruncation(trace, eu, added)
@@ -233,7 +233,7 @@ func runtimePass(p GroupParser, s ociUser, f *Files, id *Identity) error {
 	id.UID, id.GID, id.Home = int(uint32(ru.uid)), int(uint32(ru.gid)), ru.home
 	for _, g := range added {
 		if g.line > 0 && strconv.Itoa(g.gid) != g.arg {
-			id.Trace = append(id.Trace, fmt.Sprintf("runc reads supplementary %q as /etc/group line %d: gid %d", g.arg, g.line, g.gid))
+			tracef(&id.Trace, "runc reads supplementary %q as /etc/group line %d: gid %d", g.arg, g.line, g.gid)
 		}
 		id.Groups = append(id.Groups, int(uint32(g.gid)))
 	}
@@ -249,12 +249,12 @@ func shuffledZero(args []string, f *Files, p GroupParser, id *Identity) {
 	if len(args) < 2 || slices.Contains(id.Groups, 0) {
 		return
 	}
+	gr := &f.group[p]
 	for _, s := range args {
-		a := newGroupArg(s)
-		for _, g := range f.group[p].entries {
-			if a.matches(g) && uint32(g.gid) == 0 {
+		for _, i := range gr.candidates(newGroupArg(s)) {
+			if g := gr.entries[i]; uint32(g.gid) == 0 {
 				id.Groups = append(id.Groups, 0)
-				id.Trace = append(id.Trace, fmt.Sprintf("runc may read supplementary %q as /etc/group line %d (gid 0), depending on the engine's random order of --group-add", s, g.line))
+				tracef(&id.Trace, "runc may read supplementary %q as /etc/group line %d (gid 0), depending on the engine's random order of --group-add", s, g.line)
 				return
 			}
 		}
@@ -280,19 +280,19 @@ func traceUser(trace *[]string, user string, eu execUser) {
 	sp := parseSpec(user)
 	switch {
 	case eu.userLine > 0:
-		*trace = append(*trace, fmt.Sprintf("user %q: /etc/passwd line %d (%q): uid %d, gid %d", sp.user, eu.userLine, eu.userName, eu.uid, eu.gid))
+		tracef(trace, "user %q: /etc/passwd line %d (%q): uid %d, gid %d", sp.user, eu.userLine, eu.userName, eu.uid, eu.gid)
 	case sp.user == "":
-		*trace = append(*trace, "no user: uid 0")
+		tracef(trace, "no user: uid 0")
 	default:
-		*trace = append(*trace, fmt.Sprintf("user %q: uid %d, no /etc/passwd entry: gid %d", sp.user, eu.uid, eu.gid))
+		tracef(trace, "user %q: uid %d, no /etc/passwd entry: gid %d", sp.user, eu.uid, eu.gid)
 	}
 	if sp.group == "" {
 		return
 	}
 	if eu.groupLine > 0 {
-		*trace = append(*trace, fmt.Sprintf("group %q: /etc/group line %d: gid %d", sp.group, eu.groupLine, eu.gid))
+		tracef(trace, "group %q: /etc/group line %d: gid %d", sp.group, eu.groupLine, eu.gid)
 	} else {
-		*trace = append(*trace, fmt.Sprintf("group %q: gid %d", sp.group, eu.gid))
+		tracef(trace, "group %q: gid %d", sp.group, eu.gid)
 	}
 }
 
@@ -311,7 +311,7 @@ func traceTruncation(trace *[]string, eu execUser, added []addedGroup) {
 	}
 	for _, v := range ids {
 		if int(uint32(v)) != v {
-			*trace = append(*trace, fmt.Sprintf("the engine truncates id %d to %d (uint32)", v, uint32(v)))
+			tracef(trace, "the engine truncates id %d to %d (uint32)", v, uint32(v))
 		}
 	}
 }
@@ -323,4 +323,17 @@ func union(a, b []int) []int {
 func sortedSet(ids []int) []int {
 	slices.Sort(ids)
 	return slices.Compact(ids)
+}
+
+// maxTrace bounds the steps kept for messages: a hostile /etc/group can
+// list the user in a hundred thousand lines.
+const maxTrace = 32
+
+func tracef(trace *[]string, format string, args ...any) {
+	switch {
+	case len(*trace) < maxTrace:
+		*trace = append(*trace, fmt.Sprintf(format, args...))
+	case len(*trace) == maxTrace:
+		*trace = append(*trace, "(further steps omitted)")
+	}
 }
