@@ -55,6 +55,17 @@
 // or whose gid prints as it, skipping gids already taken, else the
 // argument as a number in 0..2^31-1.
 //
+// # What the caller must feed it
+//
+// user is Config.User after the engine's merge (an empty --user takes the
+// image's USER). docker exec -u runs the same resolution at exec time,
+// against the container's files as they are then and with the container's
+// HostConfig.GroupAdd; an exec without -u keeps the identity of the start.
+// dockerd reads /etc/passwd and /etc/group through symlinks resolved inside
+// the root file system, and both it and runc read them again at every start
+// (restart policy, docker start), so a container that can write them can
+// change its next identity. User namespace remapping is not modelled.
+//
 // Newer engines differ (not modelled): moby/sys/user (runc 1.2+, moby
 // 25+) splits the spec once, range checks every id and matches numeric
 // arguments by gid only, so runc's by-name second look-up is gone.

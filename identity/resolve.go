@@ -262,16 +262,15 @@ func shuffledZero(args []string, f *Files, p GroupParser, id *Identity) {
 }
 
 // kernelCheck refuses (uid_t)-1 and (gid_t)-1, which the kernel rejects
-// with EINVAL, in runc's order: setgroups, setgid, setuid.
+// with EINVAL, in runc's order: setgroups (reported with its name), then
+// setgid and setuid (runc reports the bare errno).
 func kernelCheck(id *Identity) error {
 	const bad = 1<<32 - 1
 	switch {
 	case slices.Contains(id.Groups, bad):
 		return refuse(ErrInvalidID, "setgroups: %v", ErrInvalidID)
-	case id.GID == bad:
-		return refuse(ErrInvalidID, "setgid: %v", ErrInvalidID)
-	case id.UID == bad:
-		return refuse(ErrInvalidID, "setuid: %v", ErrInvalidID)
+	case id.GID == bad, id.UID == bad:
+		return refuse(ErrInvalidID, "%v", ErrInvalidID)
 	}
 	return nil
 }
