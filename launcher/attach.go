@@ -100,7 +100,7 @@ func beforeStart(ctx context.Context, e Engine, l *Launch, plan *policy.Plan, id
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
-		checkErr = checkCreated(ctx, e, plan, id)
+		checkErr = checkCreated(ctx, e, l, plan, id)
 	}()
 	go func() {
 		defer wg.Done()

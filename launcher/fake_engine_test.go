@@ -34,6 +34,7 @@ type fakeEngine struct {
 	inspectFn      func(id string) (container.InspectResponse, error)
 	networkFn      func(name string) (network.Inspect, error)
 	netCreateFn    func(name string, o NetworkOptions) error
+	copyFn         func(id, path string) (io.ReadCloser, container.PathStat, error)
 }
 
 func (f *fakeEngine) record(format string, args ...any) {
@@ -142,6 +143,15 @@ func (f *fakeEngine) ContainerInspect(_ context.Context, id string) (container.I
 func (f *fakeEngine) ContainerList(context.Context, bool) ([]string, error) {
 	f.record("list")
 	return nil, nil
+}
+
+// CopyFromContainer: an image without the file, unless copyFn says more.
+func (f *fakeEngine) CopyFromContainer(_ context.Context, id, path string) (io.ReadCloser, container.PathStat, error) {
+	f.record("copy:%s", path)
+	if f.copyFn != nil {
+		return f.copyFn(id, path)
+	}
+	return nil, container.PathStat{}, fmt.Errorf("no such file %s: %w", path, ErrNoSuchObject)
 }
 
 func (f *fakeEngine) ContainerResize(context.Context, string, uint, uint) error {

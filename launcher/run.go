@@ -38,6 +38,8 @@ type Launch struct {
 	// Plan turns the request and the image into a hardened plan (the
 	// policy, with host facts bound by the caller).
 	Plan func(ctx context.Context, req policy.Request, img policy.ImageFacts) (*policy.Plan, error)
+	// Users caches images' user files by image ID (nil: no cache).
+	Users *UserFilesCache
 }
 
 // IO are the terminal streams of the hardrun process.
@@ -90,7 +92,10 @@ func Run(ctx context.Context, e Engine, l *Launch, tio IO) (int, error) {
 	if err != nil {
 		return 0, interrupted(ctx, err)
 	}
-	plan, err := l.Plan(ctx, l.Request, FactsOf(img.Config))
+	facts := FactsOf(img.Config)
+	facts.ID = img.ID
+	facts.Users = l.Users.Load(img.ID)
+	plan, err := l.Plan(ctx, l.Request, facts)
 	if err != nil {
 		return 0, err
 	}
@@ -101,7 +106,7 @@ func Run(ctx context.Context, e Engine, l *Launch, tio IO) (int, error) {
 	if !l.CreateOnly && !l.Detach {
 		return attachAndRun(ctx, e, l, plan, id, cid, tio, stopWatching)
 	}
-	if err := checkCreated(ctx, e, plan, id); err != nil {
+	if err := checkCreated(ctx, e, l, plan, id); err != nil {
 		discard(e, id, plan)
 		cid.abandon()
 		return 0, interrupted(ctx, err)
@@ -180,7 +185,7 @@ func create(ctx context.Context, e Engine, l *Launch, plan *policy.Plan, tio IO)
 
 // checkCreated checks what the engine recorded for the container against
 // the plan. The caller removes a container that fails it.
-func checkCreated(ctx context.Context, e Engine, plan *policy.Plan, id string) error {
+func checkCreated(ctx context.Context, e Engine, l *Launch, plan *policy.Plan, id string) error {
 	got, err := e.ContainerInspect(ctx, id)
 	if err != nil {
 		return fmt.Errorf("inspect created container: %w", err)
@@ -190,6 +195,23 @@ func checkCreated(ctx context.Context, e Engine, plan *policy.Plan, id string) e
 	}
 	if mm := policy.CheckVolumes(plan, got.Mounts, volumeFacts(ctx, e)); len(mm) > 0 {
 		return &MismatchError{Mismatches: mm}
+	}
+	return judgePendingIdentity(ctx, e, l, plan, id)
+}
+
+// judgePendingIdentity judges the uid, gid and groups against the image's
+// user files read from the created container, when the plan could not.
+func judgePendingIdentity(ctx context.Context, e Engine, l *Launch, plan *policy.Plan, id string) error {
+	if !plan.IdentityPending {
+		return nil
+	}
+	files, err := readUserFiles(ctx, e, id)
+	if err != nil {
+		return fmt.Errorf("judge the container's identity: %w", err)
+	}
+	l.Users.Store(plan.Image.ID, files)
+	if rs := policy.JudgeIdentity(plan, files); len(rs) > 0 {
+		return &policy.RefusedError{Profile: plan.Profile.Name, Refusals: rs}
 	}
 	return nil
 }

@@ -83,22 +83,24 @@ func firstFile(r io.Reader) ([]byte, bool, error) {
 // userFilesCache keeps the user files of each image, by image ID (content
 // addressed, so an entry never goes stale): a repeated launch of an image
 // judges its identity before create, with no round trip.
-type userFilesCache struct{ dir string }
+type UserFilesCache struct{ dir string }
 
-func newUserFilesCache(getenv func(string) string) userFilesCache {
+// NewUserFilesCache is the cache under $XDG_CACHE_HOME/hardrun/users (or
+// ~/.cache/hardrun/users).
+func NewUserFilesCache(getenv func(string) string) *UserFilesCache {
 	base := getenv("XDG_CACHE_HOME")
 	if base == "" {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return userFilesCache{}
+			return nil
 		}
 		base = filepath.Join(home, ".cache")
 	}
-	return userFilesCache{dir: filepath.Join(base, "hardrun", "users")}
+	return &UserFilesCache{dir: filepath.Join(base, "hardrun", "users")}
 }
 
-func (c userFilesCache) file(imageID string) string {
-	if c.dir == "" || imageID == "" {
+func (c *UserFilesCache) file(imageID string) string {
+	if c == nil || c.dir == "" || imageID == "" {
 		return ""
 	}
 	sum := sha256.Sum256([]byte(imageID))
@@ -106,7 +108,7 @@ func (c userFilesCache) file(imageID string) string {
 }
 
 // Load returns the cached files of imageID, or nil.
-func (c userFilesCache) Load(imageID string) *policy.UserFiles {
+func (c *UserFilesCache) Load(imageID string) *policy.UserFiles {
 	name := c.file(imageID)
 	if name == "" {
 		return nil
@@ -127,7 +129,7 @@ func (c userFilesCache) Load(imageID string) *policy.UserFiles {
 
 // Store records the files of imageID; a failure only costs the next
 // launch a round trip.
-func (c userFilesCache) Store(imageID string, f policy.UserFiles) {
+func (c *UserFilesCache) Store(imageID string, f policy.UserFiles) {
 	name := c.file(imageID)
 	if name == "" || os.MkdirAll(path.Dir(name), 0o700) != nil {
 		return

@@ -42,12 +42,24 @@ const IsolatedNetwork = "hardrun-isolated"
 
 // ImageFacts is what the policy needs from the image's inspect data.
 type ImageFacts struct {
+	ID           string   // the image ID (content addressed)
 	User         string   // USER ("" = root)
 	WorkingDir   string   // WORKDIR
 	Volumes      []string // VOLUME destinations
 	Entrypoint   []string
 	Cmd          []string
 	ExposedPorts []string // EXPOSE, "80/tcp": the ports -P publishes
+	// Users are the image's /etc/passwd and /etc/group, when the caller
+	// has them (cached by image ID); nil leaves the identity to be judged
+	// after create (Plan.IdentityPending).
+	Users *UserFiles
+}
+
+// UserFiles are an image's /etc/passwd and /etc/group as the engine reads
+// them; Have* false: the file is absent (or not a regular file).
+type UserFiles struct {
+	Passwd, Group         []byte
+	HavePasswd, HaveGroup bool
 }
 
 // HostFacts is everything the policy needs to know about the host and the
@@ -164,6 +176,10 @@ type Plan struct {
 	// Image is what the plan was made for: the engine records the image's
 	// USER where the request names none, and Check must know it.
 	Image ImageFacts
+	// IdentityPending: the uid, gid and groups depend on the image's user
+	// files, which the caller did not have; it must read them from the
+	// created container and call JudgeIdentity before the start.
+	IdentityPending bool
 	// AppArmorProfile is set when a generated profile must be loaded first.
 	AppArmorProfile *AppArmorLoad
 	// SeccompFile is where the docker line of WriteExplain says the seccomp

@@ -18,6 +18,7 @@ import (
 // Docker API socket.
 func (e *evaluation) judgeFilesystem() {
 	e.judgeReadOnly()
+	e.judgeUserFileMounts()
 	taken := e.mountDestinations()
 	e.applyTmpfs(taken)
 	e.judgeVolumeDriver()
@@ -30,6 +31,42 @@ func (e *evaluation) judgeFilesystem() {
 		e.refuse(flagFor("use-api-socket"), keyEnforce, "it gives the container the Docker API, that is root on the host")
 	}
 }
+
+// userFilePaths are where the engine and runc read the user database: the
+// engine resolves --user against the image's files, runc the groups
+// against what is mounted there, so a mount over them makes the two differ
+// from what hardrun judged.
+var userFilePaths = []string{"/etc", "/etc/passwd", "/etc/group"}
+
+func (e *evaluation) judgeUserFileMounts() {
+	for _, b := range e.hc.Binds {
+		if s, err := parseBind(b); err == nil && slices.Contains(userFilePaths, path.Clean(s.dst)) {
+			e.refuse(item("HostConfig.Binds", b), keyEnforce, userFileWhy)
+		}
+	}
+	for _, m := range e.hc.Mounts {
+		if slices.Contains(userFilePaths, path.Clean(m.Target)) {
+			e.refuse(item("HostConfig.Mounts", mountSpec(m)), keyEnforce, userFileWhy)
+		}
+	}
+	for dst := range e.hc.Tmpfs {
+		if slices.Contains(userFilePaths, path.Clean(dst)) {
+			e.refuse(item("HostConfig.Tmpfs", dst), keyEnforce, userFileWhy)
+		}
+	}
+	for v := range e.cfg.Volumes {
+		if dst, _ := splitAnonymous(v); slices.Contains(userFilePaths, path.Clean(dst)) {
+			e.refuse(item("Config.Volumes", v), keyEnforce, userFileWhy)
+		}
+	}
+	for _, v := range e.img.Volumes {
+		if slices.Contains(userFilePaths, path.Clean(v)) {
+			e.refuse("the image's VOLUME "+v, keyEnforce, userFileWhy)
+		}
+	}
+}
+
+const userFileWhy = "a mount over the image's /etc, /etc/passwd or /etc/group changes the user and groups the container gets from what was judged"
 
 func (e *evaluation) judgeReadOnly() {
 	if !e.p.ReadOnly || e.hc.ReadonlyRootfs {

@@ -306,9 +306,9 @@ var policyCases = []policyCase{
 		h.DeviceRequests = []container.DeviceRequest{{Count: -1, Capabilities: [][]string{{"gpu"}}}}
 	})}, refuse: []string{"--gpus all is not permitted (devices_allow: [])"}},
 	{name: "group-add 0", profile: "default", req: []mod{hc("group-add", func(h *container.HostConfig) { h.GroupAdd = []string{"0"} })},
-		refuse: []string{"--group-add 0 is not permitted (allow_root: false)"}},
+		refuse: []string{"--group-add 0 is not permitted (allow_root_group: false)"}},
 	{name: "group-add root", profile: "default", req: []mod{hc("group-add", func(h *container.HostConfig) { h.GroupAdd = []string{"audio", "root"} })},
-		refuse: []string{"--group-add root is not permitted (allow_root: false)"}},
+		refuse: []string{"--group-add root is not permitted (allow_root_group: false)"}},
 	{name: "cgroup-parent", profile: "default", req: []mod{hc("cgroup-parent", func(h *container.HostConfig) { h.CgroupParent = "/mine" })},
 		refuse: []string{"--cgroup-parent /mine is not permitted (enforce: true)"}},
 	{name: "runtime runsc", profile: "default", req: []mod{hc("runtime", func(h *container.HostConfig) { h.Runtime = "runsc" })},
@@ -357,9 +357,9 @@ var policyCases = []policyCase{
 	// identity
 	{name: "user 0", profile: "default", req: []mod{user("0")}, refuse: []string{"--user 0 is not permitted (allow_root: false)"}},
 	{name: "user root", profile: "default", req: []mod{user("root")}, refuse: []string{"--user root is not permitted (allow_root: false)"}},
-	{name: "user 0:0", profile: "default", req: []mod{user("0:0")}, refuse: []string{"--user 0:0 is not permitted (allow_root: false)"}},
+	{name: "user 0:0", profile: "default", req: []mod{user("0:0")}, refuse: []string{"--user 0:0 is not permitted (allow_root: false)", "--user 0:0 is not permitted (allow_root_group: false)"}},
 	{name: "user root:root", profile: "default", req: []mod{user("root:root")}, refuse: []string{"--user root:root is not permitted (allow_root: false)"}},
-	{name: "user with group 0", profile: "default", req: []mod{user("1000:0")}, refuse: []string{"--user 1000:0 is not permitted (allow_root: false)"}},
+	{name: "user with group 0", profile: "default", req: []mod{user("1000:0")}, refuse: []string{"--user 1000:0 is not permitted (allow_root_group: false)"}},
 	{name: "user 1000 is kept", profile: "default", req: []mod{user("1000")}, check: func(t *testing.T, p *Plan) {
 		if p.Request.Config.User != "1000" || hasChange(p, "--user", "") {
 			t.Errorf("user %q", p.Request.Config.User)

@@ -175,6 +175,7 @@ func (a *app) launch(ctx context.Context, line *runLine) error {
 	o := line.opts
 	l := &launcher.Launch{
 		Request:      req,
+		Users:        launcher.NewUserFilesCache(a.getenv),
 		CreateOnly:   line.verb == "create",
 		Detach:       o.Detach,
 		SigProxy:     o.SigProxy,

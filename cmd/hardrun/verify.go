@@ -54,6 +54,7 @@ func (a *app) verify(ctx context.Context, line *runLine) error {
 	plan0 := a.planner(e, p, line)
 	l := &launcher.Launch{
 		Request:      req,
+		Users:        launcher.NewUserFilesCache(a.getenv),
 		SigProxy:     true,
 		Pull:         line.opts.Pull,
 		Platform:     line.opts.Platform,
