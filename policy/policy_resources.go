@@ -5,8 +5,10 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
 
 	"github.com/hardrun/hardrun/profiles"
 )
@@ -22,6 +24,7 @@ func (e *evaluation) judgeResources() {
 	e.applyUlimits()
 	e.judgeOOMKillDisable()
 	e.judgeRestart()
+	e.judgeRestartBinds()
 	e.applyInit()
 	e.applyLogging()
 	e.judgeLogDriver()
@@ -220,6 +223,53 @@ func (e *evaluation) judgeRestart() {
 		return
 	}
 	e.refuse(item("HostConfig.RestartPolicy", restartSpec(rp)), keyList("restart_allow", e.p.RestartAllow), "")
+}
+
+// judgeRestartBinds refuses a restart policy for a container with host
+// binds. The engine restarts it without hardrun and mounts each bind
+// source by its path again: a directory swapped for a symlink between two
+// starts (by a container with a rw bind of its parent, or by a user) would
+// hand the container whatever the link names. Named volumes keep their
+// data across restarts without a host path.
+func (e *evaluation) judgeRestartBinds() {
+	rp := e.hc.RestartPolicy
+	if rp.IsNone() {
+		return
+	}
+	if src := e.hostBindSource(); src != "" {
+		e.refuse(item("HostConfig.RestartPolicy", restartSpec(rp)), keyEnforce,
+			"the engine restarts the container without hardrun and mounts the bind of "+src+" by its path again, where a symlink may have been planted in between; use a named volume")
+	}
+}
+
+// hostBindSource returns the first host path the request binds, "" if none.
+func (e *evaluation) hostBindSource() string {
+	for _, raw := range e.hc.Binds {
+		if b, err := parseBind(raw); err == nil && b.src != "" && isHostPath(b.src) {
+			return b.src
+		}
+	}
+	for _, m := range e.hc.Mounts {
+		if m.Type == mount.TypeBind {
+			return m.Source
+		}
+	}
+	for _, raw := range e.hc.VolumesFrom {
+		name, _, _ := strings.Cut(raw, ":")
+		if e.host.Container == nil {
+			return "the mounts of " + name
+		}
+		c, err := e.host.Container(name)
+		if err != nil {
+			continue // refused by judgeVolumesFrom
+		}
+		for _, mp := range c.Mounts {
+			if mp.Type == mount.TypeBind {
+				return mp.Source
+			}
+		}
+	}
+	return ""
 }
 
 func restartSpec(rp container.RestartPolicy) string {

@@ -49,6 +49,13 @@ var effectCases = []policyCase{
 	})},
 		refuse: []string{"--log-driver gelf is not permitted (logging_allow: [json-file, local, none])"}},
 	{name: "log driver local passes", profile: "default", req: []mod{hc("log-driver", func(h *container.HostConfig) { h.LogConfig.Type = "local" })}},
+	{name: "restart policy with a host bind", profile: "default", req: []mod{binds("/srv/data:/d"), hc("restart", func(h *container.HostConfig) {
+		h.RestartPolicy = container.RestartPolicy{Name: "on-failure"}
+	})},
+		refuse: []string{"--restart on-failure is not permitted: the engine restarts the container without hardrun and mounts the bind of /srv/data by its path again, where a symlink may have been planted in between; use a named volume (enforce: true)"}},
+	{name: "restart policy with a named volume", profile: "default", req: []mod{binds("data:/d"), hc("restart", func(h *container.HostConfig) {
+		h.RestartPolicy = container.RestartPolicy{Name: "on-failure"}
+	})}},
 	{name: "own cgroup namespace by default", profile: "default", changes: [][2]string{{"--cgroupns", "private"}}},
 	{name: "host cgroup namespace refused", profile: "default", req: []mod{hc("cgroupns", func(h *container.HostConfig) { h.CgroupnsMode = "host" })},
 		refuse: []string{"--cgroupns host is not permitted " + keyNS}},
