@@ -85,7 +85,7 @@ func (a *app) execVerb(ctx context.Context, cl *commandLine, argv []string) erro
 			return a.refused(err)
 		}
 	}
-	return passThrough(cl.replaceArgs(argv, map[int]string{x.at: h.insp.ID}))
+	return passThrough(cl.replaceArg(argv, x.at, h.insp.ID))
 }
 
 // execUserResolver returns how an exec's -u is resolved inside the

@@ -121,14 +121,11 @@ func withHelp(args []string, help bool) []string {
 	return append([]string{"--help"}, args...)
 }
 
-// replaceArgs returns argv with the arguments at the given indexes (into
-// the verb's arguments) replaced: the containers' names by the IDs the
-// judge inspected, so docker acts on exactly the container that was judged
-// even if the name is taken over in between.
-func (cl *commandLine) replaceArgs(argv []string, repl map[int]string) []string {
+// replaceArg returns argv with the verb's argument i replaced: exec's
+// container name by the ID the judge inspected, so docker enters exactly
+// the container that was judged (exec prints nothing of it back).
+func (cl *commandLine) replaceArg(argv []string, i int, v string) []string {
 	out := append([]string{}, argv...)
-	for i, v := range repl {
-		out[cl.argsAt+i] = v
-	}
+	out[cl.argsAt+i] = v
 	return out
 }

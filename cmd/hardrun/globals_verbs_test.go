@@ -74,41 +74,6 @@ func FuzzParseCommandLine(f *testing.F) {
 	})
 }
 
-func TestPositionalIndexes(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want []int
-	}{
-		{name: "flags first", args: []string{"-m", "1g", "a", "b"}, want: []int{2, 3}},
-		{name: "flags after", args: []string{"a", "--memory", "1g", "b", "--cpus=2"}, want: []int{0, 3}},
-		{name: "attached", args: []string{"-m1g", "a", "-c", "5", "b"}, want: []int{1, 4}},
-		{name: "equals", args: []string{"-m=1g", "a"}, want: []int{1}},
-		{name: "help bool", args: []string{"-h", "a"}, want: []int{1}},
-		{name: "double dash", args: []string{"-m", "1g", "--", "-a", "b"}, want: []int{3, 4}},
-		{name: "value that looks like a name", args: []string{"--cpuset-cpus", "a", "a"}, want: []int{2}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			u := &updateLine{}
-			var fl updateFlags
-			fs := updateFlagSet(&u.req, &fl, &u.help)
-			if err := fs.Parse(tt.args); err != nil {
-				t.Fatal(err)
-			}
-			got := positionalIndexes(fs, tt.args)
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("got %v, want %v", got, tt.want)
-			}
-			for i, at := range got {
-				if tt.args[at] != fs.Args()[i] {
-					t.Errorf("index %d names %q, pflag found %q", at, tt.args[at], fs.Args()[i])
-				}
-			}
-		})
-	}
-}
-
 func TestParseExecLine(t *testing.T) {
 	x, err := parseExecLine([]string{"-it", "--privileged", "-u0:0", "-w", "/proc/self/fd/7", "-e", "A=1", "box", "-u", "root", "sh"})
 	if err != nil {
@@ -137,8 +102,8 @@ func TestParseUpdateLine(t *testing.T) {
 	if r.Memory != 64<<30 || r.PidsLimit == nil || *r.PidsLimit != -1 || r.NanoCPUs != 4e9 || u.req.RestartPolicy.Name != "always" {
 		t.Errorf("got %+v %+v", r, u.req.RestartPolicy)
 	}
-	if !slices.Equal(u.containers, []string{"a", "b"}) || !slices.Equal(u.at, []int{0, 8}) {
-		t.Errorf("containers %q at %v", u.containers, u.at)
+	if !slices.Equal(u.containers, []string{"a", "b"}) {
+		t.Errorf("containers %q", u.containers)
 	}
 	if u, err := parseUpdateLine([]string{"--pids-limit", "0", "a"}); err != nil || u.req.Resources.PidsLimit != nil {
 		t.Errorf("--pids-limit 0 is not sent, as docker: %v", err)

@@ -17,7 +17,6 @@ import (
 type updateLine struct {
 	req        policy.UpdateRequest
 	containers []string
-	at         []int // index of each container in the verb's arguments
 	help       bool
 }
 
@@ -48,7 +47,7 @@ func parseUpdateLine(args []string) (*updateLine, error) {
 	if err := f.apply(&u.req); err != nil {
 		return nil, err
 	}
-	u.containers, u.at = fs.Args(), positionalIndexes(fs, args)
+	u.containers = fs.Args()
 	if len(u.containers) == 0 {
 		return nil, errors.New("\"docker update\" requires at least 1 argument")
 	}
@@ -118,41 +117,36 @@ func (a *app) updateVerb(ctx context.Context, cl *commandLine, argv []string) er
 		return err
 	}
 	defer e.Close()
-	repl, err := a.judgeEach(ctx, e, u.containers, u.at, func(h *hardened) error {
+	err = a.judgeEach(ctx, e, u.containers, func(h *hardened) error {
 		return policy.JudgeUpdate(u.req, h.insp.HostConfig, h.p)
 	})
 	if err != nil {
 		return err
 	}
-	return passThrough(cl.replaceArgs(argv, repl))
+	return passThrough(argv)
 }
 
-// judgeEach inspects every container, judges those hardrun made with
-// judge, and returns their names' replacements (the IDs judged). Every
-// refusal is printed before the command is refused.
-func (a *app) judgeEach(ctx context.Context, e launcher.Engine, names []string, at []int, judge func(*hardened) error) (map[int]string, error) {
-	repl := map[int]string{}
+// judgeEach inspects every container and judges those hardrun made with
+// judge. Every refusal is printed before the command is refused. The
+// names are handed to docker as given (docker prints them back); a name
+// taken over between the judge and docker needs the engine's socket,
+// which bypasses any client anyway.
+func (a *app) judgeEach(ctx context.Context, e launcher.Engine, names []string, judge func(*hardened) error) error {
 	var refusal error
-	for i, name := range names {
+	for _, name := range names {
 		h, found, err := a.inspectHardened(ctx, e, name)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if !found {
-			continue // docker reports it
-		}
-		if at != nil {
-			repl[at[i]] = h.insp.ID
-		}
-		if h.p == nil {
-			continue
+		if !found || h.p == nil {
+			continue // docker reports a missing one; an unlabelled one is docker's
 		}
 		if err := judge(h); err != nil {
 			if !errors.Is(err, policy.ErrRefused) {
-				return nil, err
+				return err
 			}
 			refusal = a.refused(err)
 		}
 	}
-	return repl, refusal
+	return refusal
 }

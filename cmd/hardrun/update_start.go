@@ -16,7 +16,6 @@ import (
 // startLine is one parsed `docker start` or `docker restart` line.
 type startLine struct {
 	containers []string
-	at         []int
 	help       bool
 }
 
@@ -46,7 +45,7 @@ func parseStartLine(verb string, args []string) (*startLine, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, fmt.Errorf("%s: %w", verb, err)
 	}
-	s.containers, s.at = fs.Args(), positionalIndexes(fs, args)
+	s.containers = fs.Args()
 	if !s.help && len(s.containers) == 0 {
 		return nil, fmt.Errorf("\"docker %s\" requires at least 1 argument", verb)
 	}
@@ -73,13 +72,12 @@ func (a *app) startVerb(ctx context.Context, cl *commandLine, argv []string) err
 	if err != nil {
 		return err
 	}
-	repl, err := a.judgeEach(ctx, e, s.containers, s.at, func(h *hardened) error {
+	if err := a.judgeEach(ctx, e, s.containers, func(h *hardened) error {
 		return policy.JudgeStart(h.insp.Mounts, h.p, host)
-	})
-	if err != nil {
+	}); err != nil {
 		return err
 	}
-	return passThrough(cl.replaceArgs(argv, repl))
+	return passThrough(argv)
 }
 
 // startHostFacts resolves bind sources on this host when the engine runs
