@@ -183,6 +183,8 @@ func FuzzParseGlobals(f *testing.F) {
 	for _, seed := range [][]string{
 		{"-H", "tcp://h:2375", "ps"}, {"--context=prod", "run", "img"}, {"-Dl", "debug"},
 		{"--tlsverify=false", "--tlscacert", "ca.pem", "images"}, {"-Hunix:///x", "--", "run"},
+		{"-Dl", "error", "create", "img"}, {"-lerror", "run"}, {"-Dc", "default", "exec", "c", "id"},
+		{"-D=false", "-h", "-v", "run"}, {"--", "-D", "run"}, {"-DHunix:///x", "container", "run"},
 	} {
 		f.Add(strings.Join(seed, "\x00"))
 	}
