@@ -1,106 +1,90 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"strconv"
+	"io"
 	"strings"
+
+	"github.com/spf13/pflag"
 )
 
-// globalFlag describes one of docker's global flags.
-type globalFlag struct {
-	long, short string
-	boolean     bool
-	set         func(g *globals, v string) error
+// globalBools are docker's root flags that hardrun does not use itself but
+// must parse as docker does: docker ignores -h and -v when a command follows
+// them (`docker -h create IMAGE` creates), so they must not end the globals.
+type globalBools struct {
+	help, version bool
 }
 
-var globalFlags = []globalFlag{
-	{long: "host", short: "H", set: func(g *globals, v string) error { g.Hosts = append(g.Hosts, v); return nil }},
-	{long: "context", short: "c", set: func(g *globals, v string) error { g.Context = v; return nil }},
-	{long: "config", set: func(g *globals, v string) error { g.ConfigDir = v; return nil }},
-	{long: "debug", short: "D", boolean: true, set: boolSetter(func(g *globals) *bool { return &g.Debug })},
-	{long: "log-level", short: "l", set: func(g *globals, v string) error { g.LogLevel = v; return nil }},
-	{long: "tls", boolean: true, set: boolSetter(func(g *globals) *bool { return &g.TLS })},
-	{long: "tlsverify", boolean: true, set: boolSetter(func(g *globals) *bool { return &g.TLSVerify })},
-	{long: "tlscacert", set: func(g *globals, v string) error { g.TLSCACert = v; return nil }},
-	{long: "tlscert", set: func(g *globals, v string) error { g.TLSCert = v; return nil }},
-	{long: "tlskey", set: func(g *globals, v string) error { g.TLSKey = v; return nil }},
+// newGlobalFlagSet defines docker's global flags exactly as docker's root
+// command does (docker/cli cli/flags/options.go, cmd/docker/docker.go), on
+// the same parser (pflag) with the same settings (stop at the first
+// non-flag), so that hardrun and docker agree on where the command starts
+// in every spelling: -Dl error, -lerror, -Hunix:///x, -D=false, --tls=0.
+// A second parser written by hand would disagree somewhere, and that
+// disagreement is a command docker runs and hardrun never judged.
+func newGlobalFlagSet(g *globals, b *globalBools) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("hardrun", pflag.ContinueOnError)
+	fs.SetInterspersed(false)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringArrayVarP(&g.Hosts, "host", "H", nil, "Daemon socket to connect to")
+	fs.StringVarP(&g.Context, "context", "c", "", "Name of the context to use")
+	fs.StringVar(&g.ConfigDir, "config", "", "Location of client config files")
+	fs.BoolVarP(&g.Debug, "debug", "D", false, "Enable debug mode")
+	fs.StringVarP(&g.LogLevel, "log-level", "l", "", "Set the logging level")
+	fs.BoolVar(&g.TLS, "tls", false, "Use TLS; implied by --tlsverify")
+	fs.BoolVar(&g.TLSVerify, "tlsverify", false, "Use TLS and verify the remote")
+	fs.StringVar(&g.TLSCACert, "tlscacert", "", "Trust certs signed only by this CA")
+	fs.StringVar(&g.TLSCert, "tlscert", "", "Path to TLS certificate file")
+	fs.StringVar(&g.TLSKey, "tlskey", "", "Path to TLS key file")
+	fs.BoolVarP(&b.version, "version", "v", false, "Print version information and quit")
+	fs.BoolVarP(&b.help, "help", "h", false, "Print usage")
 	// hardrun's own, accepted in front of the command too, so that
 	// `hardrun --profile-dir DIR run ...` never falls through to docker.
-	{long: "profile", set: func(g *globals, v string) error { g.Profile = v; return nil }},
-	{long: "profile-dir", set: func(g *globals, v string) error { g.ProfileDirs = append(g.ProfileDirs, v); return nil }},
-}
-
-func boolSetter(field func(*globals) *bool) func(*globals, string) error {
-	return func(g *globals, v string) error {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return fmt.Errorf("invalid boolean value %q", v)
-		}
-		*field(g) = b
-		return nil
-	}
+	fs.StringVar(&g.Profile, "profile", "", "security profile: a name or a FILE")
+	fs.StringArrayVar(&g.ProfileDirs, "profile-dir", nil, "extra profile directory (repeatable)")
+	return fs
 }
 
 // parseGlobals reads docker's global flags in front of the command and
-// returns the rest (command first). An unknown flag ends the globals: it
-// belongs to the command line docker itself will judge.
+// returns the rest (command first). A flag docker would not accept is an
+// error, never the end of the globals: what follows it is a command line
+// hardrun could not read for sure.
 func parseGlobals(args []string) (*globals, []string, error) {
-	g := &globals{set: map[string]bool{}}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			return g, args[i+1:], nil
-		}
-		if !strings.HasPrefix(a, "-") || a == "-" {
-			return g, args[i:], nil
-		}
-		f, value, hasValue := lookupGlobal(a)
-		if f == nil {
-			return g, args[i:], nil
-		}
-		if !hasValue && !f.boolean {
-			if i+1 >= len(args) {
-				return nil, nil, fmt.Errorf("flag needs an argument: %s", a)
-			}
-			i++
-			value, hasValue = args[i], true
-		}
-		if !hasValue {
-			value = "true"
-		}
-		if err := f.set(g, value); err != nil {
-			return nil, nil, fmt.Errorf("invalid argument for %s: %w", a, err)
-		}
-		g.set[f.long] = true
-	}
-	return g, nil, nil
+	g, _, rest, err := parseGlobalArgs(args)
+	return g, rest, err
 }
 
-// lookupGlobal matches --long, --long=v, -s, -s=v and -sVALUE.
-func lookupGlobal(arg string) (*globalFlag, string, bool) {
-	if strings.HasPrefix(arg, "--") {
-		name, value, has := strings.Cut(arg[2:], "=")
-		for i := range globalFlags {
-			if globalFlags[i].long == name {
-				return &globalFlags[i], value, has
-			}
-		}
-		return nil, "", false
+func parseGlobalArgs(args []string) (*globals, globalBools, []string, error) {
+	g := &globals{set: map[string]bool{}}
+	var b globalBools
+	fs := newGlobalFlagSet(g, &b)
+	if err := fs.Parse(args); err != nil {
+		return nil, b, nil, err
 	}
-	name, rest := arg[1:2], arg[2:]
-	for i := range globalFlags {
-		f := &globalFlags[i]
-		if f.short != name {
-			continue
-		}
-		switch {
-		case rest == "":
-			return f, "", false
-		case strings.HasPrefix(rest, "="):
-			return f, rest[1:], true
-		case !f.boolean:
-			return f, rest, true
-		}
+	fs.Visit(func(f *pflag.Flag) { g.set[f.Name] = true })
+	rest := fs.Args()
+	if err := checkGlobals(g, args, rest); err != nil {
+		return nil, b, nil, err
 	}
-	return nil, "", false
+	return g, b, rest, nil
+}
+
+// checkGlobals refuses what docker reads differently from pflag, or
+// refuses itself, where hardrun would otherwise judge one thing and docker
+// do another.
+func checkGlobals(g *globals, args, rest []string) error {
+	// After `--` docker's command lookup (cobra's Traverse) reads flags
+	// again with a cruder scan (`docker -- -D run`); hardrun does not guess.
+	consumed := args[:len(args)-len(rest)]
+	if len(consumed) > 0 && consumed[len(consumed)-1] == "--" && len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
+		return fmt.Errorf("cannot read the global flag %q after --", rest[0])
+	}
+	// docker refuses a second -H; hardrun must not pick an engine docker
+	// would not talk to (the judge would read one engine, docker use another).
+	if len(g.Hosts) > 1 {
+		return errors.New("specify only one -H")
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -26,12 +27,31 @@ func TestParseGlobals(t *testing.T) {
 		{name: "none", args: []string{"run", "img"}, rest: []string{"run", "img"}},
 		{name: "host short", args: []string{"-H", "tcp://h:2375", "ps"}, rest: []string{"ps"}, hosts: []string{"tcp://h:2375"}},
 		{name: "host joined", args: []string{"-Hunix:///x.sock", "ps"}, rest: []string{"ps"}, hosts: []string{"unix:///x.sock"}},
-		{name: "host long equals", args: []string{"--host=tcp://a", "--host", "tcp://b", "run"}, rest: []string{"run"}, hosts: []string{"tcp://a", "tcp://b"}},
+		{name: "host long equals", args: []string{"--host=tcp://a", "run"}, rest: []string{"run"}, hosts: []string{"tcp://a"}},
+		{name: "host long space", args: []string{"--host", "tcp://b", "run"}, rest: []string{"run"}, hosts: []string{"tcp://b"}},
+		{name: "host short equals", args: []string{"-H=tcp://b", "run"}, rest: []string{"run"}, hosts: []string{"tcp://b"}},
+		{name: "debug and host combined", args: []string{"-DHunix:///x", "create"}, rest: []string{"create"}, hosts: []string{"unix:///x"}, debug: true},
+		{name: "debug and context combined", args: []string{"-Dc", "default", "create"}, rest: []string{"create"}, context: "default", debug: true},
+		{name: "debug and log level combined", args: []string{"-Dl", "error", "create"}, rest: []string{"create"}, debug: true},
+		{name: "log level attached", args: []string{"-lerror", "create"}, rest: []string{"create"}},
+		{name: "debug log level attached", args: []string{"-Dlerror", "run"}, rest: []string{"run"}, debug: true},
+		{name: "short bool equals", args: []string{"-D=true", "run"}, rest: []string{"run"}, debug: true},
+		{name: "short bool equals false", args: []string{"-D=false", "run"}, rest: []string{"run"}},
+		{name: "long bool 0", args: []string{"--debug=0", "run"}, rest: []string{"run"}},
+		{name: "help does not end the globals", args: []string{"-h", "create", "img"}, rest: []string{"create", "img"}},
+		{name: "version does not end the globals", args: []string{"-v", "run", "img"}, rest: []string{"run", "img"}},
+		{name: "help false", args: []string{"--help=false", "-D", "run"}, rest: []string{"run"}, debug: true},
+		{name: "two hosts", args: []string{"-H", "tcp://a", "-H", "tcp://b", "run"}, wantErrs: true},
+		{name: "flag after double dash", args: []string{"--", "-D", "run"}, wantErrs: true},
+		{name: "unknown combined flag", args: []string{"-Dx", "run"}, wantErrs: true},
+		{name: "unknown long flag", args: []string{"--nope", "run"}, wantErrs: true},
+		{name: "bool takes no space value", args: []string{"--debug", "false", "run"}, rest: []string{"false", "run"}, debug: true},
+		{name: "short bool digit", args: []string{"-D0", "run"}, wantErrs: true},
 		{name: "context", args: []string{"--context", "default", "images"}, rest: []string{"images"}, context: "default"},
 		{name: "context short", args: []string{"-c", "prod", "run"}, rest: []string{"run"}, context: "prod"},
 		{name: "debug bool", args: []string{"-D", "run"}, rest: []string{"run"}, debug: true},
 		{name: "debug false", args: []string{"--debug=false", "run"}, rest: []string{"run"}},
-		{name: "unknown flag ends globals", args: []string{"--version"}, rest: []string{"--version"}},
+		{name: "version alone", args: []string{"--version"}},
 		{name: "double dash", args: []string{"--", "run"}, rest: []string{"run"}},
 		{name: "missing value", args: []string{"-H"}, wantErrs: true},
 		{name: "bad bool", args: []string{"--tls=maybe", "run"}, wantErrs: true},
@@ -48,7 +68,7 @@ func TestParseGlobals(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(rest, tt.rest) {
+			if !slices.Equal(rest, tt.rest) {
 				t.Errorf("rest = %q, want %q", rest, tt.rest)
 			}
 			if !reflect.DeepEqual(g.Hosts, tt.hosts) || g.Context != tt.context || g.Debug != tt.debug {
@@ -163,6 +183,8 @@ func FuzzParseGlobals(f *testing.F) {
 	for _, seed := range [][]string{
 		{"-H", "tcp://h:2375", "ps"}, {"--context=prod", "run", "img"}, {"-Dl", "debug"},
 		{"--tlsverify=false", "--tlscacert", "ca.pem", "images"}, {"-Hunix:///x", "--", "run"},
+		{"-Dl", "error", "create", "img"}, {"-lerror", "run"}, {"-Dc", "default", "exec", "c", "id"},
+		{"-D=false", "-h", "-v", "run"}, {"--", "-D", "run"}, {"-DHunix:///x", "container", "run"},
 	} {
 		f.Add(strings.Join(seed, "\x00"))
 	}

@@ -48,21 +48,16 @@ func main() {
 // run is main without os.Exit, and the one place exit codes are decided.
 func run(args []string) int {
 	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
-	g, rest, err := parseGlobals(args)
+	cl, err := parseCommandLine(args)
 	if err != nil {
+		// Fail closed: a command line hardrun cannot read is never handed
+		// to docker, whose verb might be one hardrun judges.
 		fmt.Fprintf(a.stderr, "hardrun: %v\n", err)
 		return 125
 	}
-	a.g = g
+	a.g = cl.g
 	policy.Version = version
-	if len(rest) > 0 && !isOwnCommand(rest[0]) {
-		if err := passThrough(args); err != nil {
-			fmt.Fprintf(a.stderr, "hardrun: %v\n", err)
-			return 125
-		}
-	}
-	err = a.root().Run(context.Background(), append([]string{"hardrun"}, rest...))
-	return a.exitCode(err)
+	return a.exitCode(a.dispatch(context.Background(), cl, args))
 }
 
 // exitError carries an exit code decided by a command (the container's
@@ -126,7 +121,6 @@ var ownCommands = map[string]bool{
 	"run": true, "create": true, "explain": true, "verify": true, "audit": true,
 	"profiles": true, "seccomp": true, "apparmor": true, "shell-init": true,
 	"version": true, "help": true, probeCommand: true,
-	"--help": true, "-h": true,
 }
 
 func isOwnCommand(name string) bool { return ownCommands[name] }

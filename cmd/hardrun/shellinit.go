@@ -7,20 +7,21 @@ import (
 	"github.com/urfave/cli/v3"
 )
 
-// The wrappers send `docker run`/`docker create` (and any line that starts
-// with docker's global flags, which hardrun reads and passes on) through
+// The wrappers send every verb hardrun judges (run, create, exec, update,
+// start, restart, the container group) and any line that starts with
+// docker's global flags, which hardrun reads and passes on, through
 // hardrun; every other command reaches docker unchanged.
 var shellWrappers = map[string]string{
 	"bash": `docker() {
   case "$1" in
-    run|create|-*) command hardrun "$@" ;;
+    run|create|exec|update|start|restart|container|-*) command hardrun "$@" ;;
     *) command docker "$@" ;;
   esac
 }
 `,
 	"fish": `function docker
     switch $argv[1]
-        case run create '-*'
+        case run create exec update start restart container '-*'
             command hardrun $argv
         case '*'
             command docker $argv

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+
+	"github.com/hardrun/hardrun/launcher"
+	"github.com/hardrun/hardrun/policy"
+)
+
+// execLine is one parsed `docker exec` command line.
+type execLine struct {
+	req       policy.ExecRequest
+	container string
+	at        int // index of CONTAINER in the verb's arguments
+	help      bool
+}
+
+// parseExecLine reads docker exec's flags as docker 28 defines them
+// (cli/command/container/exec.go): flags stop at CONTAINER, so flags after
+// it belong to the command run inside.
+func parseExecLine(args []string) (*execLine, error) {
+	x := &execLine{}
+	var detach, interactive, tty bool
+	var detachKeys string
+	var envFiles []string
+	fs := pflag.NewFlagSet("exec", pflag.ContinueOnError)
+	fs.SetInterspersed(false)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.BoolVarP(&detach, "detach", "d", false, "Detached mode: run command in the background")
+	fs.StringVar(&detachKeys, "detach-keys", "", "Override the key sequence for detaching a container")
+	fs.StringArrayVarP(&x.req.Env, "env", "e", nil, "Set environment variables")
+	fs.StringArrayVar(&envFiles, "env-file", nil, "Read in a file of environment variables")
+	fs.BoolVarP(&interactive, "interactive", "i", false, "Keep STDIN open even if not attached")
+	fs.BoolVar(&x.req.Privileged, "privileged", false, "Give extended privileges to the command")
+	fs.BoolVarP(&tty, "tty", "t", false, "Allocate a pseudo-TTY")
+	fs.StringVarP(&x.req.User, "user", "u", "", "Username or UID (format: \"<name|uid>[:<group|gid>]\")")
+	fs.StringVarP(&x.req.WorkingDir, "workdir", "w", "", "Working directory inside the container")
+	fs.BoolVarP(&x.help, "help", "h", false, "Print usage")
+	if err := fs.Parse(args); err != nil {
+		return nil, fmt.Errorf("exec: %w", err)
+	}
+	if x.help {
+		return x, nil
+	}
+	rest := fs.Args()
+	if len(rest) < 2 {
+		return nil, fmt.Errorf("\"docker exec\" requires at least 2 arguments")
+	}
+	x.container, x.at, x.req.Cmd = rest[0], len(args)-len(rest), rest[1:]
+	return x, nil
+}
+
+// execVerb is `exec` and `container exec`: into a container hardrun made,
+// judged by the profile its label names, then handed to the real docker
+// (which keeps docker's TTY, detach and stream behaviour) with the
+// container's ID for its name; into any other container, docker's alone.
+func (a *app) execVerb(ctx context.Context, cl *commandLine, argv []string) error {
+	x, err := parseExecLine(cl.args)
+	if err != nil {
+		return err
+	}
+	if x.help {
+		return passThrough(argv)
+	}
+	e, err := a.engine()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	h, found, err := a.inspectHardened(ctx, e, x.container)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return passThrough(argv) // docker says there is no such container
+	}
+	if h.p != nil {
+		facts := policy.ExecFacts{ResolveUser: execUserResolver(ctx, e, h.insp.ID)}
+		if err := policy.JudgeExec(x.req, h.p, facts); err != nil {
+			return a.refused(err)
+		}
+	}
+	return passThrough(cl.replaceArg(argv, x.at, h.insp.ID))
+}
+
+// execUserResolver returns how an exec's -u is resolved inside the
+// container id: uid, gid and supplementary groups as the engine will
+// resolve them when the exec starts (moby/sys/user GetExecUser on the
+// container's /etc/passwd and /etc/group, plus the container's
+// --group-add, judged at create).
+//
+// This is the hook for the identity package (issue 15): replace it with a
+// resolver that reads the container's /etc/passwd and /etc/group through
+// the engine's archive endpoint (CopyFromContainer) once the launcher's
+// Engine has it. Until then only numbers are resolved (uid:gid), and a
+// name, or a uid without a group, is refused as unresolvable: fail closed.
+var execUserResolver = func(ctx context.Context, e launcher.Engine, id string) func(spec string) (policy.Identity, error) {
+	return policy.ResolveNumericUser
+}

@@ -1,0 +1,62 @@
+package policy
+
+import (
+	"errors"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+
+	"github.com/hardrun/hardrun/profiles"
+)
+
+// JudgeStart judges a start of a container created under p from the
+// engine's record of its mounts (inspect's Mounts: -v, --mount and
+// --volumes-from binds alike). The engine mounts each bind source as the
+// kernel resolves the path at this start, not as the judge resolved it at
+// create, and creates a -v source that has gone missing; so every source
+// must still resolve to itself (hardrun recorded the resolved path) and
+// stay out of what the profile refuses. Device and inode are not compared
+// yet: a directory replaced by another one at the same path passes. It
+// returns nil or a *RefusedError.
+func JudgeStart(mounts []container.MountPoint, p *profiles.Profile, host HostFacts) error {
+	if p == nil {
+		return errors.New("judge start: no profile")
+	}
+	if !p.Enforce {
+		return nil
+	}
+	e := newEvaluation(Request{}, p, ImageFacts{}, host)
+	for _, m := range mounts {
+		if m.Type == mount.TypeBind {
+			e.judgeStartSource("bind "+m.Source+":"+m.Destination, m.Source)
+		}
+	}
+	if len(e.plan.Refusals) > 0 {
+		return &RefusedError{Profile: p.Name, Refusals: e.plan.Refusals}
+	}
+	return nil
+}
+
+// judgeStartSource refuses a bind source that no longer resolves to
+// itself, no longer exists, or is one the profile refuses.
+func (e *evaluation) judgeStartSource(what, src string) {
+	if e.host.ResolvePath == nil {
+		e.refuse(what, keyEnforce, "cannot be judged: bind sources can only be resolved on the engine's host")
+		return
+	}
+	resolved, err := e.host.ResolvePath(src)
+	switch {
+	case err != nil && isNotFound(err):
+		e.refuse(what, keyEnforce, src+" no longer exists (the engine would create it on the host)")
+		return
+	case err != nil:
+		e.refuse(what, keyEnforce, "cannot be judged: "+err.Error())
+		return
+	case resolved != src:
+		e.refuse(what, keyEnforce, src+" now resolves to "+resolved+", not to the path judged at create")
+		return
+	}
+	if key, why := e.hostPathRefusal(src, resolved); key != "" {
+		e.refuse(what, key, why)
+	}
+}
