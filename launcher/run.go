@@ -205,7 +205,7 @@ func judgePendingIdentity(ctx context.Context, e Engine, l *Launch, plan *policy
 	if !plan.IdentityPending {
 		return nil
 	}
-	files, err := readUserFiles(ctx, e, id)
+	files, err := ReadUserFiles(ctx, e, id)
 	if err != nil {
 		return fmt.Errorf("judge the container's identity: %w", err)
 	}

@@ -20,11 +20,11 @@ import (
 // a hostile image can ship a file of any size.
 const maxUserFile = 1 << 20
 
-// readUserFiles reads the image's /etc/passwd and /etc/group through the
+// ReadUserFiles reads the image's /etc/passwd and /etc/group through the
 // engine's archive endpoint on the created, not yet started container, the
 // files the engine resolves --user and --group-add against. A symlink is
 // followed in the container's scope, as the engine follows it.
-func readUserFiles(ctx context.Context, e Engine, id string) (policy.UserFiles, error) {
+func ReadUserFiles(ctx context.Context, e Engine, id string) (policy.UserFiles, error) {
 	var f policy.UserFiles
 	var err error
 	if f.Passwd, f.HavePasswd, err = readContainerFile(ctx, e, id, "/etc/passwd"); err != nil {

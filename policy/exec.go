@@ -152,10 +152,26 @@ func (j *execJudge) workdir() {
 }
 
 // allowRootGroup says whether the profile permits group 0 and, when not,
-// the key that would. The profile has one key for both today (allow_root,
-// as judgeUser reads it); allow_root_group (issue 15) takes over here.
+// the key that would.
 func allowRootGroup(p *profiles.Profile) (bool, string) {
-	return p.AllowRoot, "allow_root: false"
+	return p.AllowRootGroup, "allow_root_group: false"
+}
+
+// ExecUserResolver resolves an exec's -u against the container's own user
+// files (as the engine reads them when the exec starts) and its
+// --group-add, as the create was judged.
+func ExecUserResolver(files UserFiles, groupAdd []string) func(spec string) (Identity, error) {
+	return func(spec string) (Identity, error) {
+		id, err := ResolveIdentity(spec, groupAdd, files)
+		if err != nil {
+			return Identity{}, fmt.Errorf("user %q %w: %v", spec, ErrUnresolvedUser, err)
+		}
+		out := Identity{UID: uint32(id.UID), GID: uint32(id.GID)}
+		for _, g := range id.Groups {
+			out.Groups = append(out.Groups, uint32(g))
+		}
+		return out, nil
+	}
 }
 
 // SplitUserSpec splits a --user value as the engine does (moby/sys/user

@@ -67,9 +67,9 @@ func TestJudgeExec(t *testing.T) {
 
 func TestJudgeExecPermittedByKeys(t *testing.T) {
 	p := testProfile("default")
-	p.Privileged, p.AllowRoot = true, true
+	p.Privileged, p.AllowRoot, p.AllowRootGroup = true, true, true
 	if err := JudgeExec(ExecRequest{Privileged: true, User: "root"}, p, ExecFacts{}); err != nil {
-		t.Errorf("privileged: true and allow_root: true permit it: %v", err)
+		t.Errorf("privileged, allow_root and allow_root_group permit it: %v", err)
 	}
 	p = testProfile("default")
 	p.Enforce = false

@@ -26,7 +26,7 @@ var argvLine = []string{
 	"--tmpfs", "/run:rw,noexec,size=32m", "-p", "127.0.0.1:8080:80", "-p", "127.0.0.1:8443:443/tcp",
 	"--network", "backend", "--add-host", "db:10.0.0.3", "--cap-drop", "ALL", "--cap-add", "NET_BIND_SERVICE",
 	"--security-opt", "no-new-privileges", "--read-only", "-m", "256m", "--cpus", "1", "--pids-limit", "128",
-	"--ulimit", "nofile=1024:1024", "--restart", "on-failure:3", "--health-cmd", "wget -qO- localhost",
+	"--ulimit", "nofile=1024:1024", "--restart", "no", "--health-cmd", "wget -qO- localhost",
 	"--log-opt", "max-size=10m", "--init",
 	"nginx:1.27", "nginx", "-g", "daemon off;",
 }
@@ -63,6 +63,9 @@ func benchHost(cwd string) policy.HostFacts {
 				{Type: mount.TypeVolume, Name: "data", Destination: "/data"}}}, nil
 		},
 		AppArmor: policy.AppArmorFacts{EngineLocal: true}, // a kernel without AppArmor, as on the bench host
+		Object: func(p string) (policy.PathObject, error) {
+			return policy.PathObject{Kind: policy.ObjectDir, ID: policy.FileID{Dev: 1, Ino: uint64(len(p))}, FSType: "ext4"}, nil
+		},
 	}
 }
 

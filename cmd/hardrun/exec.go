@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/moby/moby/api/types/container"
+
 	"github.com/spf13/pflag"
 
 	"github.com/hardrun/hardrun/launcher"
@@ -80,7 +82,7 @@ func (a *app) execVerb(ctx context.Context, cl *commandLine, argv []string) erro
 		return passThrough(argv) // docker says there is no such container
 	}
 	if h.p != nil {
-		facts := policy.ExecFacts{ResolveUser: execUserResolver(ctx, e, h.insp.ID)}
+		facts := policy.ExecFacts{ResolveUser: execUserResolver(ctx, e, h.insp)}
 		if err := policy.JudgeExec(x.req, h.p, facts); err != nil {
 			return a.refused(err)
 		}
@@ -88,17 +90,19 @@ func (a *app) execVerb(ctx context.Context, cl *commandLine, argv []string) erro
 	return passThrough(cl.replaceArg(argv, x.at, h.insp.ID))
 }
 
-// execUserResolver returns how an exec's -u is resolved inside the
-// container id: uid, gid and supplementary groups as the engine will
-// resolve them when the exec starts (moby/sys/user GetExecUser on the
-// container's /etc/passwd and /etc/group, plus the container's
-// --group-add, judged at create).
-//
-// This is the hook for the identity package (issue 15): replace it with a
-// resolver that reads the container's /etc/passwd and /etc/group through
-// the engine's archive endpoint (CopyFromContainer) once the launcher's
-// Engine has it. Until then only numbers are resolved (uid:gid), and a
-// name, or a uid without a group, is refused as unresolvable: fail closed.
-var execUserResolver = func(ctx context.Context, e launcher.Engine, id string) func(spec string) (policy.Identity, error) {
-	return policy.ResolveNumericUser
+// execUserResolver resolves an exec's -u inside the container as the
+// engine will when the exec starts: against the container's own
+// /etc/passwd and /etc/group (read through the archive endpoint, as the
+// container has them now) and its --group-add. When the files cannot be
+// read, only numbers are resolved: fail closed.
+func execUserResolver(ctx context.Context, e launcher.Engine, insp container.InspectResponse) func(spec string) (policy.Identity, error) {
+	files, err := launcher.ReadUserFiles(ctx, e, insp.ID)
+	if err != nil {
+		return policy.ResolveNumericUser
+	}
+	var groupAdd []string
+	if insp.HostConfig != nil {
+		groupAdd = insp.HostConfig.GroupAdd
+	}
+	return policy.ExecUserResolver(files, groupAdd)
 }
