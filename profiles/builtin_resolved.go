@@ -31,10 +31,11 @@ var resolvedBuiltins = map[string]func() *Profile{
 				DenyWrite: []string{"/proc/sys/**", "/sys/**"},
 			},
 			Volumes: Volumes{
-				DefaultMode: "ro",
-				AllowRW:     []string{},
-				Deny:        []string{},
-				AllowBind:   true,
+				DefaultMode:  "ro",
+				AllowRW:      []string{},
+				Deny:         []string{},
+				AllowBind:    true,
+				DriversAllow: []string{"local"},
 			},
 			Network: Network{
 				Default:       "isolated",
@@ -65,11 +66,15 @@ var resolvedBuiltins = map[string]func() *Profile{
 				Driver:  "json-file",
 				Options: map[string]string{"max-file": "3", "max-size": "10m"},
 			},
+			LoggingAllow: []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
+				Signatures: Signatures{
+					Keys: []string{},
+				},
 			},
 			Source: "built-in",
-			Hash:   "973fa15ac6e745d446b496e845778d17baa3103bc73d0d21a357a1bd4567caa0",
+			Hash:   "8fb49de86523bae06512792508de2dce4e85f19daea9ddbec85b4bba21db491b",
 		}
 	},
 	"dev": func() *Profile {
@@ -97,10 +102,11 @@ var resolvedBuiltins = map[string]func() *Profile{
 				DenyWrite: []string{"/proc/sys/**", "/sys/**"},
 			},
 			Volumes: Volumes{
-				DefaultMode: "ro",
-				AllowRW:     []string{"$PWD", "$PWD/**"},
-				Deny:        []string{},
-				AllowBind:   true,
+				DefaultMode:  "ro",
+				AllowRW:      []string{"$PWD", "$PWD/**"},
+				Deny:         []string{},
+				AllowBind:    true,
+				DriversAllow: []string{"local"},
 			},
 			Network: Network{
 				Default:       "isolated",
@@ -131,11 +137,76 @@ var resolvedBuiltins = map[string]func() *Profile{
 				Driver:  "json-file",
 				Options: map[string]string{"max-file": "3", "max-size": "10m"},
 			},
+			LoggingAllow: []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
+				Signatures: Signatures{
+					Keys: []string{},
+				},
 			},
 			Source: "built-in",
-			Hash:   "91b41e2af0204141a8247f276ffe0452015d4efcb7064593de875db6c1d8eae4",
+			Weakened: []Weakening{Weakening{
+				Change: Change{
+					Key:    "cap_allow",
+					Item:   "SYS_PTRACE",
+					To:     "SYS_PTRACE",
+					Effect: "looser",
+				},
+				Profile: "dev",
+				Parent:  "default",
+				File:    "built-in/dev.yaml",
+				Line:    10,
+				Col:     12,
+			}, Weakening{
+				Change: Change{
+					Key:    "seccomp.deny",
+					Item:   "ptrace",
+					From:   "ptrace",
+					Effect: "looser",
+				},
+				Profile: "dev",
+				Parent:  "default",
+				File:    "built-in/dev.yaml",
+				Line:    16,
+				Col:     10,
+			}, Weakening{
+				Change: Change{
+					Key:    "seccomp.allow",
+					Item:   "ptrace",
+					To:     "ptrace",
+					Effect: "looser",
+				},
+				Profile: "dev",
+				Parent:  "default",
+				File:    "built-in/dev.yaml",
+				Line:    16,
+				Col:     10,
+			}, Weakening{
+				Change: Change{
+					Key:    "volumes.allow_rw",
+					Item:   "$PWD",
+					To:     "$PWD",
+					Effect: "looser",
+				},
+				Profile: "dev",
+				Parent:  "default",
+				File:    "built-in/dev.yaml",
+				Line:    21,
+				Col:     13,
+			}, Weakening{
+				Change: Change{
+					Key:    "volumes.allow_rw",
+					Item:   "$PWD/**",
+					To:     "$PWD/**",
+					Effect: "looser",
+				},
+				Profile: "dev",
+				Parent:  "default",
+				File:    "built-in/dev.yaml",
+				Line:    21,
+				Col:     13,
+			}},
+			Hash: "2617f69be78b159fcf772e0a1a19ebd2793cc11f5dbea3a3ea2810d971e75344",
 		}
 	},
 	"strict": func() *Profile {
@@ -163,9 +234,10 @@ var resolvedBuiltins = map[string]func() *Profile{
 				DenyWrite: []string{"/proc/sys/**", "/sys/**"},
 			},
 			Volumes: Volumes{
-				DefaultMode: "ro",
-				AllowRW:     []string{},
-				Deny:        []string{},
+				DefaultMode:  "ro",
+				AllowRW:      []string{},
+				Deny:         []string{},
+				DriversAllow: []string{"local"},
 			},
 			Network: Network{
 				Default:       "none",
@@ -195,24 +267,29 @@ var resolvedBuiltins = map[string]func() *Profile{
 				Driver:  "json-file",
 				Options: map[string]string{"max-file": "3", "max-size": "10m"},
 			},
+			LoggingAllow: []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
+				Signatures: Signatures{
+					Keys: []string{},
+				},
 			},
 			Source: "built-in",
-			Hash:   "5f0a60f8893f47047feecb8a4b5d42d3106c0336fefdcb4ae3f4b03d351cfa28",
+			Hash:   "1129b575543f66af665ca4664889ce7c14e9c9866b399eb831fd16499066dc40",
 		}
 	},
 	"unconfined": func() *Profile {
 		return &Profile{
-			Version:     1,
-			Name:        "unconfined",
-			Description: "Applies nothing and refuses nothing - exactly docker run (prints a warning)",
-			AllowRoot:   true,
-			Privileged:  true,
-			CapDrop:     []string{},
-			CapAdd:      []string{},
-			CapAllow:    []string{"ALL"},
-			Tmpfs:       []string{},
+			Version:        1,
+			Name:           "unconfined",
+			Description:    "Applies nothing and refuses nothing - exactly docker run (prints a warning)",
+			AllowRoot:      true,
+			AllowRootGroup: true,
+			Privileged:     true,
+			CapDrop:        []string{},
+			CapAdd:         []string{},
+			CapAllow:       []string{"ALL"},
+			Tmpfs:          []string{},
 			Seccomp: Seccomp{
 				Base:  "unconfined",
 				Deny:  []string{},
@@ -224,10 +301,12 @@ var resolvedBuiltins = map[string]func() *Profile{
 				DenyWrite: []string{},
 			},
 			Volumes: Volumes{
-				DefaultMode: "rw",
-				AllowRW:     []string{"/**"},
-				Deny:        []string{},
-				AllowBind:   true,
+				DefaultMode:   "rw",
+				AllowRW:       []string{"/**"},
+				Deny:          []string{},
+				AllowBind:     true,
+				DriversAllow:  []string{"*"},
+				DriverOptions: true,
 			},
 			Network: Network{
 				Default: "bridge",
@@ -238,11 +317,15 @@ var resolvedBuiltins = map[string]func() *Profile{
 			DevicesAllow:        []string{"/dev/**"},
 			SysctlsAllow:        []string{"*"},
 			RestartAllow:        []string{"no", "on-failure", "always", "unless-stopped"},
+			LoggingAllow:        []string{"*"},
 			Images: Images{
 				Allow: []string{"*"},
+				Signatures: Signatures{
+					Keys: []string{},
+				},
 			},
 			Source: "built-in",
-			Hash:   "c4c07c1b79df772b7441b56ebe486f1ef2e50b494372e9b6512da198f624eaba",
+			Hash:   "e70e51e78271609a6fbbfba60f9af5cee907304edf22ee6f575ad843166e419a",
 		}
 	},
 	"web": func() *Profile {
@@ -270,10 +353,11 @@ var resolvedBuiltins = map[string]func() *Profile{
 				DenyWrite: []string{"/proc/sys/**", "/sys/**"},
 			},
 			Volumes: Volumes{
-				DefaultMode: "ro",
-				AllowRW:     []string{},
-				Deny:        []string{},
-				AllowBind:   true,
+				DefaultMode:  "ro",
+				AllowRW:      []string{},
+				Deny:         []string{},
+				AllowBind:    true,
+				DriversAllow: []string{"local"},
 			},
 			Network: Network{
 				Default:       "isolated",
@@ -304,15 +388,32 @@ var resolvedBuiltins = map[string]func() *Profile{
 				Driver:  "json-file",
 				Options: map[string]string{"max-file": "3", "max-size": "10m"},
 			},
+			LoggingAllow: []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
+				Signatures: Signatures{
+					Keys: []string{},
+				},
 			},
 			Source: "built-in",
-			Hash:   "81d902a91f3b7e64dc22f40870207cf3808ee509cddd6c2f14ad7641a062aeb0",
+			Weakened: []Weakening{Weakening{
+				Change: Change{
+					Key:    "network.publish_host_ip",
+					From:   "127.0.0.1",
+					To:     "0.0.0.0",
+					Effect: "looser",
+				},
+				Profile: "web",
+				Parent:  "default",
+				File:    "built-in/web.yaml",
+				Line:    12,
+				Col:     20,
+			}},
+			Hash: "c9b8bfb673688c5943af8ab91b02ab6a2dd6ccfc8661323836429785771f55e7",
 		}
 	},
 }
 
 // resolvedBuiltinsFrom is builtinDigest() of the YAML they were resolved
 // from: other YAML is resolved, not looked up here.
-const resolvedBuiltinsFrom = "c7225da1a0b27c61287f8d31bd1c09dce1dc0ee0fbe3341b590cbbaecbd47d83"
+const resolvedBuiltinsFrom = "d52c73f259454066b0f8e9c391b6ea8714fbed0036ee9cc25b307dd62a3eda4b"
