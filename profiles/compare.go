@@ -320,9 +320,9 @@ func loopback(ip string) bool {
 	return err == nil && a.IsLoopback()
 }
 
-// tmpfsKey compares by target: a new writable tmpfs is looser, and so is
-// one that may now run, or honour setuid bits or device nodes on, what is
-// written to it, or that is bigger.
+// tmpfsKey compares by target: a tmpfs that may now run, or honour setuid
+// bits or device nodes on, what is written to it, or that is bigger, is
+// looser; see newTmpfsEffect for a new one.
 func tmpfsKey(key string, a, b *Profile) []Change {
 	if slices.Equal(a.Tmpfs, b.Tmpfs) {
 		return nil
@@ -336,12 +336,22 @@ func tmpfsKey(key string, a, b *Profile) []Change {
 		case !inY:
 			out = append(out, Change{Key: key, Item: t, From: xs, Effect: Tighter})
 		case !inX:
-			out = append(out, Change{Key: key, Item: t, To: ys, Effect: Looser})
+			out = append(out, Change{Key: key, Item: t, To: ys, Effect: newTmpfsEffect(ys)})
 		case xs != ys:
 			out = append(out, Change{Key: key, Item: t, From: xs, To: ys, Effect: tmpfsEffect(xs, ys)})
 		}
 	}
 	return out
+}
+
+// newTmpfsEffect: scratch space mounted as the engine mounts it (noexec,
+// nosuid, nodev) is a changed default; one that may run what is written to
+// it, honour setuid bits or device nodes is a weakening.
+func newTmpfsEffect(spec string) Effect {
+	if f := tmpfsPermsOf(spec); f.exec || f.suid || f.dev {
+		return Looser
+	}
+	return Changed
 }
 
 func tmpfsByTarget(specs []string) map[string]string {

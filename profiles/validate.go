@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -68,6 +69,13 @@ func (r *Report) add(p *Profile) {
 	}
 }
 
+// sortWarnings orders warnings by file and position.
+func sortWarnings(ws []Warning) {
+	slices.SortStableFunc(ws, func(a, b Warning) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	})
+}
+
 // Write prints the report for people: the files checked, then a line per
 // warning and per weakening.
 func (r Report) Write(w io.Writer) error {
@@ -75,6 +83,7 @@ func (r Report) Write(w io.Writer) error {
 	for _, f := range r.Files {
 		fmt.Fprintf(&b, "checked %s\n", f)
 	}
+	sortWarnings(r.Warnings)
 	for _, x := range r.Warnings {
 		fmt.Fprintln(&b, x)
 	}

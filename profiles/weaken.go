@@ -45,7 +45,7 @@ func weakenings(parent, child *Profile, lay *layer, file string) []Weakening {
 		if c.Effect != Looser {
 			continue
 		}
-		at := weakeningPos(lay, c.Key)
+		at := weakeningPos(lay, c)
 		kept = append(kept, Weakening{Change: c, Profile: child.Name, Parent: parent.Name, File: file, Line: at.line, Col: at.col})
 	}
 	return kept
@@ -62,17 +62,25 @@ var causes = map[string][]string{
 	"limits.pids":        {"max.pids"},
 }
 
-// weakeningPos is where lay sets key, or the key that caused its change,
-// or its extends line.
-func weakeningPos(lay *layer, key string) pos {
-	for _, k := range append([]string{key}, causes[key]...) {
+// weakeningPos is where lay sets the key that caused c: for an item
+// removed from a restriction list, the key that removes it (seccomp.allow)
+// unless the list was written !override; else the key itself; else its
+// extends line.
+func weakeningPos(lay *layer, c Change) pos {
+	key := c.Key
+	keys := append([]string{key}, causes[key]...)
+	if c.Item != "" && c.To == "" && !lay.override[key] {
+		keys = slices.Concat(causes[key], []string{key})
+	}
+	for _, k := range keys {
 		if p, ok := lay.set[k]; ok {
 			return p
 		}
 	}
-	for k, p := range lay.set {
-		if strings.HasPrefix(k, key+".") {
-			return p
+	for k := key; strings.Contains(k, "."); {
+		k = k[:strings.LastIndexByte(k, '.')]
+		if p, ok := lay.set[k]; ok {
+			return p // the section written as a whole (max: null)
 		}
 	}
 	return lay.set["extends"]
