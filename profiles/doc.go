@@ -91,6 +91,18 @@
 // every container). Warnings located in a built-in profile are not
 // reported: those trade-offs are reviewed and commented there.
 //
+// # For the judge (policy) and explain
+//
+// One parser per docker syntax (style.md, convention 13): the judge should
+// use these rather than parse again. [ParseTmpfs] and [TmpfsTarget] for
+// the profile's tmpfs and --tmpfs; [NamespacedSysctl] for --sysctl names;
+// [CheckLogOption] for --log-opt; [NormalizeCapability], [ParseSize],
+// [ParseUlimit] as before. logging_allow and volumes.drivers_allow are
+// globs (path.Match) over driver names; volumes.driver_options false
+// refuses volume-opt; allow_root_group false refuses gid 0 and
+// supplementary group 0. explain lists [Profile.Weakenings] (and may list
+// [Profile.Warnings]); both are also on profiles built in.
+//
 // A profile that extends its own name gets the next profile of that name
 // further down the search order: ~/.config/hardrun/profiles/default.yaml
 // with `extends: default` tightens the built-in default while shadowing it.

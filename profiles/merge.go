@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"sync"
 )
 
 // schemaDefaults is where a profile without `extends` starts: the hardened
@@ -72,7 +73,7 @@ func overlay(dst *Profile, l *layer, where placed, depth int, inherit bool) {
 	}
 	parent := dst.Limits
 	m := merger{l: l, inherit: inherit}
-	m.overlayStruct(reflect.ValueOf(dst).Elem(), reflect.ValueOf(&l.prof).Elem(), "")
+	m.overlayStruct(reflect.ValueOf(dst).Elem(), reflect.ValueOf(&l.prof).Elem())
 	for path, p := range l.set {
 		where[path] = placedPos{p, depth}
 	}
@@ -88,12 +89,9 @@ type merger struct {
 	inherit bool
 }
 
-func (m merger) overlayStruct(dst, src reflect.Value, prefix string) {
-	t := dst.Type()
-	for i := range t.NumField() {
-		name := yamlName(t.Field(i))
-		path := prefix + name
-		if _, set := m.l.set[path]; name == "" || !set {
+func (m merger) overlayStruct(dst, src reflect.Value) {
+	for i, path := range keyPaths()[dst.Type()] {
+		if _, set := m.l.set[path]; path == "" || !set {
 			continue
 		}
 		d, s := dst.Field(i), src.Field(i)
@@ -102,7 +100,7 @@ func (m merger) overlayStruct(dst, src reflect.Value, prefix string) {
 		case m.l.null[path]:
 			d.SetZero()
 		case d.Kind() == reflect.Struct:
-			m.overlayStruct(d, s, path+".")
+			m.overlayStruct(d, s)
 		case d.Kind() == reflect.Map:
 			d.Set(mergeMaps(d, s))
 		case merged && m.inherit && !m.l.override[path]:
@@ -112,6 +110,33 @@ func (m merger) overlayStruct(dst, src reflect.Value, prefix string) {
 		}
 	}
 }
+
+// keyPaths maps Profile and each struct in it to the dotted key path of
+// each of its fields ("" for a field that is not a key), computed once:
+// overlay runs at every step of every extends chain. Each struct type sits
+// at one place in a profile, so its paths are the same wherever it is met.
+var keyPaths = sync.OnceValue(func() map[reflect.Type][]string {
+	paths := map[reflect.Type][]string{}
+	var add func(t reflect.Type, prefix string)
+	add = func(t reflect.Type, prefix string) {
+		if _, seen := paths[t]; seen {
+			panic("profiles: struct " + t.Name() + " is used at two places; keyPaths needs one")
+		}
+		paths[t] = make([]string, t.NumField())
+		for i := range t.NumField() {
+			name := yamlName(t.Field(i))
+			if name == "" {
+				continue
+			}
+			paths[t][i] = prefix + name
+			if ft := t.Field(i).Type; ft.Kind() == reflect.Struct {
+				add(ft, prefix+name+".")
+			}
+		}
+	}
+	add(reflect.TypeFor[Profile](), "")
+	return paths
+})
 
 // union is parent's items, then the child's that parent lacks.
 func union(parent, child []string) []string {
