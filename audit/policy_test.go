@@ -46,6 +46,9 @@ func host() policy.HostFacts {
 		},
 		AppArmor: policy.AppArmorFacts{KernelEnabled: true, EngineListed: true, EngineLocal: true},
 		Version:  "1.0.0",
+		Object: func(p string) (policy.PathObject, error) {
+			return policy.PathObject{Kind: policy.ObjectDir, ID: policy.FileID{Dev: 1, Ino: uint64(len(p))}, FSType: "ext4"}, nil
+		},
 	}
 }
 
@@ -80,7 +83,10 @@ func record(req policy.Request) container.InspectResponse {
 	cfg, hc := *req.Config, *req.HostConfig
 	cfg.Volumes = map[string]struct{}{imageVolume: {}}
 	cfg.Healthcheck = &container.HealthConfig{Test: []string{"CMD", "true"}}
-	hc.CgroupnsMode, hc.IpcMode, hc.Runtime = "host", "private", "runc"
+	hc.IpcMode, hc.Runtime = "private", "runc"
+	if hc.CgroupnsMode == "" {
+		hc.CgroupnsMode = "host" // the engine's default on cgroup v1
+	}
 	hc.MaskedPaths, hc.ReadonlyPaths = []string{"/proc/kcore"}, []string{"/proc/sys"}
 	if hc.ShmSize == 0 {
 		hc.ShmSize = 64 << 20

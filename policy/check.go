@@ -67,7 +67,7 @@ var checkSteps = []func(*checker){
 // request names none) must be one logging_allow lists.
 func (c *checker) logDriver() {
 	got := c.got.HostConfig.LogConfig.Type
-	if p := c.plan.Profile; p != nil && !slices.Contains(p.LoggingAllow, got) {
+	if p := c.plan.Profile; p != nil && !matchAnyGlob(p.LoggingAllow, got) {
 		c.out = append(c.out, Mismatch{Setting: "log driver", Want: "one of logging_allow " + strings.Join(p.LoggingAllow, ", "), Got: orString(got, absent)})
 	}
 }

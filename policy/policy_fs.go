@@ -444,7 +444,7 @@ func (e *evaluation) driverAllowed(driver string) bool {
 	if driver == "" {
 		driver = "local"
 	}
-	return slices.Contains(e.p.Volumes.DriversAllow, driver)
+	return matchAnyGlob(e.p.Volumes.DriversAllow, driver)
 }
 
 // judgeNamedVolume judges a volume by what it is: its driver (the one

@@ -314,7 +314,7 @@ func (e *evaluation) applyLogging() {
 // its options say. The engine's own default driver (no --log-driver) is
 // judged after create, on what the engine recorded.
 func (e *evaluation) judgeLogDriver() {
-	if t := e.hc.LogConfig.Type; t != "" && !slices.Contains(e.p.LoggingAllow, t) {
+	if t := e.hc.LogConfig.Type; t != "" && !matchAnyGlob(e.p.LoggingAllow, t) {
 		e.refuse(item("HostConfig.LogConfig.Type", t), keyList("logging_allow", e.p.LoggingAllow), "")
 	}
 }

@@ -69,9 +69,12 @@ var resolvedBuiltins = map[string]func() *Profile{
 			LoggingAllow: []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
+				Signatures: Signatures{
+					Keys: []string{},
+				},
 			},
 			Source: "built-in",
-			Hash:   "02fa2967b3d7fc68fa647b17dc94f76c9c47c817a33e2c1e09ca18844f425509",
+			Hash:   "8fb49de86523bae06512792508de2dce4e85f19daea9ddbec85b4bba21db491b",
 		}
 	},
 	"dev": func() *Profile {
@@ -137,9 +140,73 @@ var resolvedBuiltins = map[string]func() *Profile{
 			LoggingAllow: []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
+				Signatures: Signatures{
+					Keys: []string{},
+				},
 			},
 			Source: "built-in",
-			Hash:   "9fb6999e7b6501d99540b4d47d3f11cfe211814d97f54161b41eec476687534b",
+			Weakened: []Weakening{Weakening{
+				Change: Change{
+					Key:    "cap_allow",
+					Item:   "SYS_PTRACE",
+					To:     "SYS_PTRACE",
+					Effect: "looser",
+				},
+				Profile: "dev",
+				Parent:  "default",
+				File:    "built-in/dev.yaml",
+				Line:    10,
+				Col:     12,
+			}, Weakening{
+				Change: Change{
+					Key:    "seccomp.deny",
+					Item:   "ptrace",
+					From:   "ptrace",
+					Effect: "looser",
+				},
+				Profile: "dev",
+				Parent:  "default",
+				File:    "built-in/dev.yaml",
+				Line:    16,
+				Col:     10,
+			}, Weakening{
+				Change: Change{
+					Key:    "seccomp.allow",
+					Item:   "ptrace",
+					To:     "ptrace",
+					Effect: "looser",
+				},
+				Profile: "dev",
+				Parent:  "default",
+				File:    "built-in/dev.yaml",
+				Line:    16,
+				Col:     10,
+			}, Weakening{
+				Change: Change{
+					Key:    "volumes.allow_rw",
+					Item:   "$PWD",
+					To:     "$PWD",
+					Effect: "looser",
+				},
+				Profile: "dev",
+				Parent:  "default",
+				File:    "built-in/dev.yaml",
+				Line:    21,
+				Col:     13,
+			}, Weakening{
+				Change: Change{
+					Key:    "volumes.allow_rw",
+					Item:   "$PWD/**",
+					To:     "$PWD/**",
+					Effect: "looser",
+				},
+				Profile: "dev",
+				Parent:  "default",
+				File:    "built-in/dev.yaml",
+				Line:    21,
+				Col:     13,
+			}},
+			Hash: "2617f69be78b159fcf772e0a1a19ebd2793cc11f5dbea3a3ea2810d971e75344",
 		}
 	},
 	"strict": func() *Profile {
@@ -203,22 +270,26 @@ var resolvedBuiltins = map[string]func() *Profile{
 			LoggingAllow: []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
+				Signatures: Signatures{
+					Keys: []string{},
+				},
 			},
 			Source: "built-in",
-			Hash:   "4da90aec1fceb122539acc2ed1420a1c44f2e72954374e1138db9745d05642e8",
+			Hash:   "1129b575543f66af665ca4664889ce7c14e9c9866b399eb831fd16499066dc40",
 		}
 	},
 	"unconfined": func() *Profile {
 		return &Profile{
-			Version:     1,
-			Name:        "unconfined",
-			Description: "Applies nothing and refuses nothing - exactly docker run (prints a warning)",
-			AllowRoot:   true,
-			Privileged:  true,
-			CapDrop:     []string{},
-			CapAdd:      []string{},
-			CapAllow:    []string{"ALL"},
-			Tmpfs:       []string{},
+			Version:        1,
+			Name:           "unconfined",
+			Description:    "Applies nothing and refuses nothing - exactly docker run (prints a warning)",
+			AllowRoot:      true,
+			AllowRootGroup: true,
+			Privileged:     true,
+			CapDrop:        []string{},
+			CapAdd:         []string{},
+			CapAllow:       []string{"ALL"},
+			Tmpfs:          []string{},
 			Seccomp: Seccomp{
 				Base:  "unconfined",
 				Deny:  []string{},
@@ -230,11 +301,12 @@ var resolvedBuiltins = map[string]func() *Profile{
 				DenyWrite: []string{},
 			},
 			Volumes: Volumes{
-				DefaultMode:  "rw",
-				AllowRW:      []string{"/**"},
-				Deny:         []string{},
-				AllowBind:    true,
-				DriversAllow: []string{"local"},
+				DefaultMode:   "rw",
+				AllowRW:       []string{"/**"},
+				Deny:          []string{},
+				AllowBind:     true,
+				DriversAllow:  []string{"*"},
+				DriverOptions: true,
 			},
 			Network: Network{
 				Default: "bridge",
@@ -245,12 +317,15 @@ var resolvedBuiltins = map[string]func() *Profile{
 			DevicesAllow:        []string{"/dev/**"},
 			SysctlsAllow:        []string{"*"},
 			RestartAllow:        []string{"no", "on-failure", "always", "unless-stopped"},
-			LoggingAllow:        []string{"json-file", "local", "none"},
+			LoggingAllow:        []string{"*"},
 			Images: Images{
 				Allow: []string{"*"},
+				Signatures: Signatures{
+					Keys: []string{},
+				},
 			},
 			Source: "built-in",
-			Hash:   "8fd6445e7f1230b473fe12eca823d5f35d73e83362332b5cfeb1ceaac75cb903",
+			Hash:   "e70e51e78271609a6fbbfba60f9af5cee907304edf22ee6f575ad843166e419a",
 		}
 	},
 	"web": func() *Profile {
@@ -316,13 +391,29 @@ var resolvedBuiltins = map[string]func() *Profile{
 			LoggingAllow: []string{"json-file", "local", "none"},
 			Images: Images{
 				Allow: []string{"*"},
+				Signatures: Signatures{
+					Keys: []string{},
+				},
 			},
 			Source: "built-in",
-			Hash:   "3d4642482a91fc6ceaae3c671f4f1d4966b898531da032344320db995578d969",
+			Weakened: []Weakening{Weakening{
+				Change: Change{
+					Key:    "network.publish_host_ip",
+					From:   "127.0.0.1",
+					To:     "0.0.0.0",
+					Effect: "looser",
+				},
+				Profile: "web",
+				Parent:  "default",
+				File:    "built-in/web.yaml",
+				Line:    12,
+				Col:     20,
+			}},
+			Hash: "c9b8bfb673688c5943af8ab91b02ab6a2dd6ccfc8661323836429785771f55e7",
 		}
 	},
 }
 
 // resolvedBuiltinsFrom is builtinDigest() of the YAML they were resolved
 // from: other YAML is resolved, not looked up here.
-const resolvedBuiltinsFrom = "c7225da1a0b27c61287f8d31bd1c09dce1dc0ee0fbe3341b590cbbaecbd47d83"
+const resolvedBuiltinsFrom = "d52c73f259454066b0f8e9c391b6ea8714fbed0036ee9cc25b307dd62a3eda4b"

@@ -93,7 +93,7 @@ func goLiteral(b *bytes.Buffer, v reflect.Value) error {
 		}
 		b.WriteString("}")
 	case reflect.Slice:
-		b.WriteString(v.Type().String() + "{")
+		b.WriteString(strings.ReplaceAll(v.Type().String(), "profiles.", "") + "{")
 		for i := range v.Len() {
 			if err := goLiteral(b, v.Index(i)); err != nil {
 				return err
@@ -102,7 +102,7 @@ func goLiteral(b *bytes.Buffer, v reflect.Value) error {
 		}
 		b.WriteString("}")
 	case reflect.Map:
-		b.WriteString(v.Type().String() + "{")
+		b.WriteString(strings.ReplaceAll(v.Type().String(), "profiles.", "") + "{")
 		keys := v.MapKeys()
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
 		for _, k := range keys {

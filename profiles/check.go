@@ -1,6 +1,11 @@
 package profiles
 
-import "slices"
+import (
+	"cmp"
+	"maps"
+	"path"
+	"slices"
+)
 
 // checkResolved checks what no single key can: the keys of the resolved
 // profile against each other. Each error is placed at whichever of the keys
@@ -13,6 +18,9 @@ func checkResolved(p *Profile, where placed, leafFile string) ErrorList {
 	c.network()
 	c.seccomp()
 	c.identity()
+	c.capabilities()
+	c.logging()
+	c.tmpfs()
 	return c.errs
 }
 
@@ -83,7 +91,60 @@ func (c *crossChecker) identity() {
 	if c.p.User != "" && isRoot(c.p.User) && !c.p.AllowRoot {
 		c.add([]string{"user", "allow_root"}, "user %q is root, which allow_root: false refuses", c.p.User)
 	}
+	if c.p.User != "" && isRootGroup(c.p.User) && !c.p.AllowRootGroup {
+		c.add([]string{"user", "allow_root_group"}, "user %q has group 0, which allow_root_group: false refuses", c.p.User)
+	}
 	if c.p.AppArmor.Profile == "unconfined" && c.p.AppArmor.Mode != "off" {
 		c.add([]string{"apparmor.profile", "apparmor.mode"}, "apparmor.profile %q needs apparmor.mode: off", c.p.AppArmor.Profile)
 	}
+}
+
+// capabilities: docker lets an added capability win over a dropped one,
+// so a name in both lists would silently not be dropped.
+func (c *crossChecker) capabilities() {
+	for _, cap := range c.p.CapAdd {
+		if cap != "ALL" && slices.Contains(c.p.CapDrop, cap) {
+			c.add([]string{"cap_add", "cap_drop"}, "capability %q is in both cap_drop and cap_add (the add would win)", cap)
+		}
+	}
+}
+
+// logging: the default driver must be one the profile permits, and its
+// options ones the engine takes for it.
+func (c *crossChecker) logging() {
+	lg := c.p.Logging
+	if lg.Driver != "" && !matchAnyGlob(c.p.LoggingAllow, lg.Driver) {
+		c.add([]string{"logging.driver", "logging_allow"}, "logging.driver %q is not permitted by logging_allow (add it)", lg.Driver)
+	}
+	if len(lg.Options) == 0 {
+		return
+	}
+	driver := cmp.Or(lg.Driver, "json-file") // the engine's default driver
+	for _, name := range slices.Sorted(maps.Keys(lg.Options)) {
+		if err := CheckLogOption(driver, name, lg.Options[name]); err != nil {
+			c.add([]string{"logging.options", "logging.driver"}, "logging.options: %v", err)
+		}
+	}
+	if n, ok := lg.Options["max-file"]; ok && n != "1" && lg.Options["max-size"] == "" && (driver == "json-file" || driver == "local") {
+		c.add([]string{"logging.options"}, "logging.options: max-file needs max-size (the engine refuses it otherwise)")
+	}
+}
+
+// tmpfs: two specs for one target would leave it to map order which wins.
+func (c *crossChecker) tmpfs() {
+	for i, t := range c.p.Tmpfs {
+		target := TmpfsTarget(t)
+		if slices.ContainsFunc(c.p.Tmpfs[:i], func(u string) bool { return TmpfsTarget(u) == target }) {
+			c.add([]string{"tmpfs"}, "tmpfs: two entries for %s", target)
+		}
+	}
+}
+
+func matchAnyGlob(globs []string, s string) bool {
+	for _, g := range globs {
+		if m, _ := path.Match(g, s); m {
+			return true
+		}
+	}
+	return false
 }

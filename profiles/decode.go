@@ -21,6 +21,9 @@ type layer struct {
 	prof Profile         // the values it sets; everything else is zero
 	set  map[string]pos  // dotted key path ("seccomp.deny") → where its value is
 	null map[string]bool // key paths written as null: clear the inherited value
+	// override are the merged lists written `!override [...]` (Compose's
+	// tag): they replace the inherited list instead of merging with it.
+	override map[string]bool
 }
 
 // decoder walks the YAML AST of one file against fileKeys. It does not stop
@@ -34,7 +37,7 @@ type decoder struct {
 // resolved later). wantName is the name its file name gives it. It returns
 // every error of the file, sorted by position.
 func decodeFile(file, wantName string, data []byte) (*layer, ErrorList) {
-	d := &decoder{l: &layer{file: file, set: map[string]pos{}, null: map[string]bool{}}}
+	d := &decoder{l: &layer{file: file, set: map[string]pos{}, null: map[string]bool{}, override: map[string]bool{}}}
 	body := d.parse(data)
 	if body != nil {
 		d.section(fileKeys, topAliases, body, reflect.ValueOf(&d.l.prof).Elem(), "")
@@ -172,7 +175,7 @@ func (d *decoder) unknownKey(n ast.Node, name string, keys []key, aliases map[st
 
 // value decodes the value of mv, key k at path, into dst.
 func (d *decoder) value(k *key, mv *ast.MappingValueNode, dst reflect.Value, path string) {
-	n, ok := d.plain(mv.Value)
+	n, ok := d.plain(d.overrideTag(mv.Value, path))
 	if !ok {
 		return
 	}
@@ -196,6 +199,21 @@ func (d *decoder) value(k *key, mv *ast.MappingValueNode, dst reflect.Value, pat
 	case kindSection:
 		d.section(k.keys, k.aliases, n, dst, path+".")
 	}
+}
+
+// overrideTag unwraps `!override` on a list that extends merges (a
+// restriction list or tmpfs) and records it; plain refuses any other tag.
+func (d *decoder) overrideTag(n ast.Node, path string) ast.Node {
+	t, ok := n.(*ast.TagNode)
+	if !ok || t.Start.Value != "!override" {
+		return n
+	}
+	if _, merged := mergedLists[path]; !merged {
+		d.add(d.at(n), "%s: !override applies only to lists that extends merges (%s)", path, strings.Join(mergedListNames, ", "))
+		return t.Value
+	}
+	d.l.override[path] = true
+	return t.Value
 }
 
 // plain unwraps an anchor and refuses what this format does not use:

@@ -250,7 +250,10 @@ privilegd: true
 		{
 			name:  "root user without allow_root",
 			files: map[string]string{"web.yaml": "version: 1\nuser: \"0:0\"\n"},
-			want:  []string{`web.yaml:2:7: user "0:0" is root, which allow_root: false refuses`},
+			want: []string{
+				`web.yaml:2:7: user "0:0" has group 0, which allow_root_group: false refuses`,
+				`web.yaml:2:7: user "0:0" is root, which allow_root: false refuses`,
+			},
 		},
 		{
 			name: "extends cycle",

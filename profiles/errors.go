@@ -67,10 +67,15 @@ func (l ErrorList) sort() ErrorList {
 type NotFoundError struct {
 	Name     string
 	Searched []string // directories in search order, then "built-in"
+	Suggest  string   // the visible profile with the nearest name, or ""
 }
 
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("profile %q not found (searched %s)", e.Name, strings.Join(e.Searched, ", "))
+	hint := ""
+	if e.Suggest != "" {
+		hint = fmt.Sprintf("; did you mean %q?", e.Suggest)
+	}
+	return fmt.Sprintf("profile %q not found (searched %s)%s", e.Name, strings.Join(e.Searched, ", "), hint)
 }
 
 // Is makes errors.Is(err, ErrNotFound) true.

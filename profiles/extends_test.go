@@ -32,11 +32,11 @@ func TestExtends(t *testing.T) {
 		},
 		{
 			name:  "sections merge key by key",
-			files: map[string]string{"app.yaml": "version: 1\nextends: default\nseccomp:\n  deny: [mount]\nlimits:\n  memory: 1g\n  memory_swap: 1g\n"},
+			files: map[string]string{"app.yaml": "version: 1\nextends: default\nseccomp:\n  base: strict\nlimits:\n  memory: 1g\n  memory_swap: 1g\n"},
 			ref:   "app",
 			base:  "default",
 			want: func(p *Profile) {
-				p.Seccomp.Deny = []string{"mount"} // base stays "default"
+				p.Seccomp.Base = "strict" // deny stays default's
 				p.Limits.Memory, p.Limits.MemorySwap = "1g", "1g"
 			},
 		},
@@ -60,10 +60,10 @@ func TestExtends(t *testing.T) {
 		},
 		{
 			name:  "another log driver starts from no options",
-			files: map[string]string{"app.yaml": "version: 1\nextends: default\nlogging:\n  driver: journald\n"},
+			files: map[string]string{"app.yaml": "version: 1\nextends: default\nlogging:\n  driver: journald\nlogging_allow: [journald]\n"},
 			ref:   "app",
 			base:  "default",
-			want:  func(p *Profile) { p.Logging = Logging{Driver: "journald"} },
+			want:  func(p *Profile) { p.Logging, p.LoggingAllow = Logging{Driver: "journald"}, []string{"journald"} },
 		},
 		{
 			name:  "null clears a plain default",
@@ -130,6 +130,7 @@ func extendsBase(t *testing.T, name string) *Profile {
 func content(p *Profile) *Profile {
 	c := p.clone()
 	c.Name, c.Description, c.Extends, c.Source, c.Hash = "", "", "", "", ""
+	c.Weakened, c.Warned = nil, nil // history and advice, not content
 	return c
 }
 

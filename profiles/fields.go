@@ -57,15 +57,15 @@ var fileKeys = []key{
 	{name: "enforce", kind: kindBool, doc: "false: apply nothing and refuse nothing (the built-in unconfined)."},
 
 	{name: "user", kind: kindString, numeric: true, nullable: true, check: checkUser, doc: "Default user[:group] when no --user is given and the image's USER is root or empty."},
-	{name: "allow_root", kind: kindBool, doc: "true permits uid 0, however spelled or resolved."},
-	{name: "allow_root_group", kind: kindBool, doc: "true permits gid 0 or supplementary group 0, however spelled or resolved."},
+	{name: "allow_root", kind: kindBool, doc: "true permits --user 0 / root / 0:0."},
+	{name: "allow_root_group", kind: kindBool, doc: "true permits group 0 (--user 1000:0, --group-add 0 / root)."},
 	{name: "privileged", kind: kindBool, doc: "true permits --privileged."},
 	{name: "no_new_privileges", kind: kindBool, doc: "Require no-new-privileges."},
 	{name: "cap_drop", kind: kindList, check: checkCap, doc: "Capabilities always dropped (ALL, or names with or without CAP_)."},
 	{name: "cap_add", kind: kindList, check: checkCap, doc: "Capabilities added by default."},
 	{name: "cap_allow", kind: kindList, check: checkCap, doc: "Capabilities the caller may additionally --cap-add (ALL: any)."},
 	{name: "read_only", kind: kindBool, doc: "Require a read-only root filesystem."},
-	{name: "tmpfs", kind: kindList, check: checkTmpfs, pattern: "^/", doc: "Default tmpfs mounts, as --tmpfs takes them: /path[:options]."},
+	{name: "tmpfs", kind: kindList, check: checkTmpfs, pattern: "^/", doc: "Default tmpfs mounts, as --tmpfs takes them: /path[:options]; merged by target through extends."},
 
 	{name: "seccomp", kind: kindSection, doc: "The seccomp filter: a base plus a delta.", keys: []key{
 		{name: "base", kind: kindString, enum: []string{"default", "strict", "unconfined"}, doc: "default (Docker's) | strict (small allowlist) | unconfined."},
@@ -84,8 +84,8 @@ var fileKeys = []key{
 		{name: "allow_rw", kind: kindList, check: checkRWGlob, pattern: `^(/|\$PWD(/|$))`, doc: "Host path globs that may be bind-mounted rw; a leading $PWD is the caller's working directory."},
 		{name: "deny", kind: kindList, check: checkAbsGlob, pattern: "^/", doc: "Host path globs never mounted (added to the built-in never-list)."},
 		{name: "allow_bind", kind: kindBool, doc: "false refuses every bind mount of a host path."},
-		{name: "drivers_allow", kind: kindList, check: checkWord, doc: "Volume drivers permitted for named and anonymous volumes."},
-		{name: "driver_options", kind: kindBool, doc: "true permits volume driver options (volume-opt, or a volume created with options)."},
+		{name: "drivers_allow", kind: kindList, check: checkVolumeDriver, doc: "Volume drivers (globs) named and anonymous volumes may use."},
+		{name: "driver_options", kind: kindBool, doc: "true permits --mount volume-opt and volumes created with driver options."},
 	}, aliases: map[string]string{"mode": "default_mode", "rw": "allow_rw", "readonly": "default_mode"}},
 
 	{name: "network", kind: kindSection, doc: "--network and -p/-P.", keys: []key{
@@ -97,7 +97,7 @@ var fileKeys = []key{
 
 	{name: "namespaces_allow_host", kind: kindList, enum: []string{"pid", "ipc", "uts", "userns", "cgroupns"}, doc: "Host namespaces the caller may join (--pid host, ...)."},
 	{name: "devices_allow", kind: kindList, check: checkAbsGlob, pattern: "^/", doc: "Host device path globs --device may name."},
-	{name: "sysctls_allow", kind: kindList, check: checkGlob, doc: "Sysctl name globs --sysctl may set."},
+	{name: "sysctls_allow", kind: kindList, check: checkSysctlGlob, doc: "Sysctl name globs --sysctl may set (only namespaced sysctls: kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*, net.*, kernel.hostname, kernel.domainname)."},
 
 	{name: "limits", kind: kindSection, nullable: true, doc: "Defaults used when the caller gives none.", keys: []key{
 		{name: "memory", kind: kindString, numeric: true, nullable: true, check: checkMemory, doc: "--memory default (512m, 2g, bytes)."},
@@ -119,15 +119,17 @@ var fileKeys = []key{
 	{name: "restart_allow", kind: kindList, enum: []string{"no", "on-failure", "always", "unless-stopped"}, doc: "Permitted --restart policies."},
 
 	{name: "logging", kind: kindSection, nullable: true, doc: "Default log driver.", keys: []key{
-		{name: "driver", kind: kindString, nullable: true, check: checkWord, doc: "--log-driver default."},
+		{name: "driver", kind: kindString, nullable: true, check: checkLogDriver, doc: "--log-driver default: a built-in driver, or a plugin as NAME:TAG."},
 		{name: "options", kind: kindMap, numeric: true, nullable: true, check: checkAny, checkKey: checkOptionName, doc: "--log-opt defaults."},
 	}, aliases: map[string]string{"log_driver": "driver", "log_opt": "options", "opts": "options"}},
-
-	{name: "logging_allow", kind: kindList, check: checkWord, doc: "Permitted --log-driver values."},
+	{name: "logging_allow", kind: kindList, check: checkLogDriverGlob, doc: "Permitted --log-driver values (globs)."},
 
 	{name: "images", kind: kindSection, doc: "Which images may run.", keys: []key{
 		{name: "allow", kind: kindList, check: checkGlob, doc: "Image reference globs."},
 		{name: "require_digest", kind: kindBool, doc: "Refuse images not pinned by @sha256 digest."},
+		{name: "signatures", kind: kindSection, doc: "Whose signatures an image must carry.", keys: []key{
+			{name: "keys", kind: kindList, check: checkKeyPath, pattern: "^/", doc: "Absolute paths of PEM public key files; empty: no signature required."},
+		}},
 	}},
 }
 
@@ -148,6 +150,8 @@ var topAliases = map[string]string{
 	"userns_mode": "namespaces_allow_host", "uts": "namespaces_allow_host",
 	"apparmor_profile": "apparmor.profile", "seccomp_profile": "seccomp.base",
 	"image": "images", "parent": "extends", "inherits": "extends",
+	"log_drivers": "logging_allow", "logging_drivers": "logging_allow",
+	"allow_group_root": "allow_root_group", "allow_root_gid": "allow_root_group",
 }
 
 // nameSyntax is a profile name: it becomes a file name, part of the
@@ -210,12 +214,15 @@ func isRoot(user string) bool {
 	return u == "0" || u == "root"
 }
 
+// isRootGroup reports whether a --user value names group 0.
+func isRootGroup(user string) bool {
+	_, g, _ := strings.Cut(user, ":")
+	return g == "0" || g == "root"
+}
+
 func checkTmpfs(_, s string) (string, error) {
-	dest, _, _ := strings.Cut(s, ":")
-	if !path.IsAbs(dest) {
-		return "", fmt.Errorf("bad tmpfs %q: want /absolute/path[:options]", s)
-	}
-	return s, nil
+	_, err := ParseTmpfs(s)
+	return s, err
 }
 
 func checkGlob(_, s string) (string, error) {
@@ -301,12 +308,26 @@ var networkNameSyntax = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
 })
 
+// networkModes are the network.default values that are not a network
+// name: hardrun's isolated and docker's own modes.
+var networkModes = []string{"isolated", "bridge", "none", "host", "default"}
+
+// checkNetworkDefault takes a mode, container:NAME, or the name of a
+// user-defined network, which must exist where the profile runs (run then
+// fails with the engine's "network not found"; validate cannot know the
+// networks of another machine). A name one typo away from a mode is
+// refused: "isolate" is a mistake, not a network someone made.
 func checkNetworkDefault(_, s string) (string, error) {
 	if name, ok := strings.CutPrefix(s, "container:"); ok && name != "" {
 		return s, nil
 	}
 	if !networkNameSyntax().MatchString(s) {
 		return "", fmt.Errorf("bad network %q: want isolated, bridge, none, host, container:NAME or a network name", s)
+	}
+	if !slices.Contains(networkModes, s) {
+		if near := nearest(s, networkModes, nil); near != "" {
+			return "", fmt.Errorf("unknown network mode %q (did you mean %q? a user-defined network may not be named one letter away from a mode)", s, near)
+		}
 	}
 	return s, nil
 }

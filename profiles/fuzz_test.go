@@ -27,7 +27,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		if l != nil {
 			p := schemaDefaults()
-			overlay(&p, l, placed{}, 1)
+			overlay(&p, l, placed{}, 1, l.prof.Extends != "")
 			checkResolved(&p, placed{}, "fuzz.yaml")
 			if _, err := p.YAML(); err != nil {
 				t.Errorf("YAML() of a decoded profile: %v", err)

@@ -82,6 +82,7 @@ type resolvedResult struct {
 	depth int
 	err   error
 	fresh bool // p is a new value nobody else holds: no copy needed
+	leaf  string
 }
 
 // NewLoader returns a Loader that searches, in order: o.ProfileDirs,
@@ -182,11 +183,19 @@ func (l *Loader) loaded(r resolvedResult) (*Profile, error) {
 	if r.p.Hash == "" {
 		r.p.Hash = r.p.hash()
 	}
-	if r.fresh {
-		return r.p, nil
+	p := r.p
+	if !r.fresh {
+		p = r.clone()
 	}
-	return r.p.clone(), nil
+	if r.where != nil {
+		// Computed here, for the profile handed out, not at every step of
+		// its extends chain: the resolved profile is the same.
+		p.Warned = append(p.Warned, resolvedWarnings(p, r.where, r.leaf)...)
+	}
+	return p, nil
 }
+
+func (r resolvedResult) clone() *Profile { return r.p.clone() }
 
 // LoadFile is Load for a file, whatever its name looks like.
 func (l *Loader) LoadFile(file string) (*Profile, error) {
@@ -229,7 +238,7 @@ func (l *Loader) loadNamed(name string) resolvedResult {
 		return resolvedResult{err: err}
 	}
 	if c == nil {
-		return resolvedResult{err: &NotFoundError{Name: name, Searched: searched(o, 0)}}
+		return resolvedResult{err: &NotFoundError{Name: name, Searched: searched(o, 0), Suggest: l.nearestName(name)}}
 	}
 	if c.builtin() && !l.fromYAML && builtinsCurrent() {
 		if p, ok := resolvedBuiltins[name]; ok {
@@ -354,8 +363,9 @@ func (l *Loader) resolveUncached(c candidate, o order, chain []candidate) resolv
 			return base
 		}
 	}
+	inherit := lay.prof.Extends != ""
 	p, where := base.p.clone(), maps.Clone(base.where)
-	overlay(p, lay, where, base.depth+1)
+	overlay(p, lay, where, base.depth+1, inherit)
 	// name and description describe this file; they are not inherited.
 	p.Name, p.Description, p.Extends = lay.prof.Name, lay.prof.Description, lay.prof.Extends
 	p.Source = c.source()
@@ -363,7 +373,12 @@ func (l *Loader) resolveUncached(c candidate, o order, chain []candidate) resolv
 	if errs := checkResolved(p, where, c.file); len(errs) > 0 {
 		return resolvedResult{err: errs.sort()}
 	}
-	return resolvedResult{p: p, where: where, depth: base.depth + 1}
+	p.Weakened = nil
+	if inherit {
+		p.Weakened = weakenings(base.p, p, lay, c.file)
+	}
+	p.Warned = layerWarnings(lay, inherit)
+	return resolvedResult{p: p, where: where, depth: base.depth + 1, leaf: c.file}
 }
 
 // parent finds and resolves the profile lay extends. A profile that
@@ -443,4 +458,18 @@ func readProfile(c candidate) ([]byte, error) {
 		return nil, fmt.Errorf("read profile %s: larger than %d bytes", c.file, maxFileSize)
 	}
 	return data, nil
+}
+
+// nearestName is the visible profile name nearest to a name that was not
+// found ("devv" → "dev"), or "". Only on the error path: it lists the
+// search directories.
+func (l *Loader) nearestName(name string) string {
+	names := builtinNames()
+	for _, dir := range l.dirs {
+		files, _ := profileFiles(dir) // a directory that cannot be listed suggests nothing
+		for _, f := range files {
+			names = append(names, nameOf(f))
+		}
+	}
+	return nearest(name, names, nil)
 }

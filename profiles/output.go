@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/goccy/go-yaml"
@@ -21,7 +23,21 @@ func (p *Profile) YAML() ([]byte, error) {
 		return nil, err
 	}
 	ast.Walk(quoteSexagesimal{}, node)
-	return []byte(node.String() + "\n"), nil
+	return []byte(node.String() + "\n" + weakeningComments(p.Weakened)), nil
+}
+
+// weakeningComments name the weakenings of the extends chain after the
+// keys, as comments: the output stays a profile that loads again.
+func weakeningComments(ws []Weakening) string {
+	if len(ws) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("# Weakenings: what this profile permits that the profiles it extends do not.\n")
+	for _, w := range ws {
+		fmt.Fprintf(&b, "#   %s\n", w)
+	}
+	return b.String()
 }
 
 // sexagesimal is what a YAML 1.1 reader (PyYAML, many editors) takes for a

@@ -17,7 +17,7 @@ type Profile struct {
 
 	User            string   `yaml:"user,omitempty" json:"user,omitempty"`
 	AllowRoot       bool     `yaml:"allow_root" json:"allow_root"`
-	AllowRootGroup  bool     `yaml:"allow_root_group" json:"allow_root_group"`
+	AllowRootGroup  bool     `yaml:"allow_root_group" json:"allow_root_group"` // gid 0 or supplementary group 0 permitted
 	Privileged      bool     `yaml:"privileged" json:"privileged"`
 	NoNewPrivileges bool     `yaml:"no_new_privileges" json:"no_new_privileges"`
 	CapDrop         []string `yaml:"cap_drop" json:"cap_drop"`   // normalised: upper case, no CAP_ prefix, or "ALL"
@@ -40,11 +40,18 @@ type Profile struct {
 	Init         bool     `yaml:"init" json:"init"`
 	RestartAllow []string `yaml:"restart_allow" json:"restart_allow"` // restart policy names: no, on-failure, always, unless-stopped
 	Logging      Logging  `yaml:"logging" json:"logging"`
-	LoggingAllow []string `yaml:"logging_allow" json:"logging_allow"` // --log-driver values permitted
+	LoggingAllow []string `yaml:"logging_allow" json:"logging_allow"` // --log-driver values (globs) permitted
 	Images       Images   `yaml:"images" json:"images"`
 
 	// Source is the file the profile was loaded from, or "built-in".
 	Source string `yaml:"-" json:"-"`
+	// Weakened lists what this profile permits that the profiles it
+	// extends do not, in chain order (read it with [Profile.Weakenings]).
+	// It is history, not content: it is not part of Hash, YAML or JSON.
+	Weakened []Weakening `yaml:"-" json:"-"`
+	// Warned lists what will fail in a way the user cannot see (read it
+	// with [Profile.Warnings]). Not part of Hash, YAML or JSON.
+	Warned []Warning `yaml:"-" json:"-"`
 	// Hash is a content hash of the resolved profile (hex sha256, first 12
 	// characters are enough for a label): it goes into io.hardrun.profile.
 	Hash string `yaml:"-" json:"-"`
@@ -70,10 +77,11 @@ type Volumes struct {
 	AllowRW     []string `yaml:"allow_rw" json:"allow_rw"`         // host path globs that may be bind-mounted rw
 	Deny        []string `yaml:"deny" json:"deny"`                 // host path globs never mounted (added to the built-in never-list)
 	AllowBind   bool     `yaml:"allow_bind" json:"allow_bind"`
-	// DriversAllow are the volume drivers named and anonymous volumes may use.
+	// DriversAllow are the volume drivers (globs) named and anonymous
+	// volumes may use.
 	DriversAllow []string `yaml:"drivers_allow" json:"drivers_allow"`
-	// DriverOptions true permits driver options (--mount volume-opt, or an
-	// existing volume created with options).
+	// DriverOptions true permits --mount volume-opt and volumes created
+	// with driver options (which can bind any host path).
 	DriverOptions bool `yaml:"driver_options" json:"driver_options"`
 }
 
@@ -111,6 +119,14 @@ type Logging struct {
 
 // Images restricts which images may run.
 type Images struct {
-	Allow         []string `yaml:"allow" json:"allow"` // image reference globs
-	RequireDigest bool     `yaml:"require_digest" json:"require_digest"`
+	Allow         []string   `yaml:"allow" json:"allow"` // image reference globs
+	RequireDigest bool       `yaml:"require_digest" json:"require_digest"`
+	Signatures    Signatures `yaml:"signatures" json:"signatures"`
+}
+
+// Signatures says whose signatures an image must carry.
+type Signatures struct {
+	// Keys are absolute paths of PEM public key files; an image must be
+	// signed by one of them. Empty: no signature is required.
+	Keys []string `yaml:"keys" json:"keys"`
 }

@@ -89,7 +89,11 @@ func (a *app) profilesCommand() *cli.Command {
 					if cmd.NArg() == 0 {
 						return errors.New("validate needs at least one FILE or DIR")
 					}
-					if err := profiles.ValidatePaths(a.loader(cmd), cmd.Args().Slice()); err != nil {
+					report, err := profiles.Validate(a.loader(cmd), cmd.Args().Slice())
+					if werr := report.Write(a.stdout); werr != nil {
+						return werr
+					}
+					if err != nil {
 						fmt.Fprintln(a.stderr, err)
 						return &exitError{code: 1}
 					}
@@ -97,6 +101,7 @@ func (a *app) profilesCommand() *cli.Command {
 					return nil
 				},
 			},
+			a.profilesDiffCommand(),
 			{
 				Name:  "schema",
 				Usage: "Print the JSON Schema of the profile format",
