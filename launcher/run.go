@@ -205,16 +205,31 @@ func judgePendingIdentity(ctx context.Context, e Engine, l *Launch, plan *policy
 	if !plan.IdentityPending {
 		return nil
 	}
-	files, err := ReadUserFiles(ctx, e, id)
+	files, read, err := readUserFilesAt(ctx, e, id)
 	if err != nil {
 		return fmt.Errorf("judge the container's identity: %w", err)
 	}
+	// The archive endpoint sees the container's mounts; the engine resolves
+	// the user against the image's own files. A file reached through a
+	// mount (a symlinked /etc/passwd pointing into a bind) cannot be judged.
+	for _, p := range read {
+		if t := plan.Request.MountTargetOver(p); t != "" {
+			return &LateRefusalError{&policy.RefusedError{Profile: plan.Profile.Name, Refusals: []policy.Refusal{{
+				Item: "the image's " + p, Key: "enforce: true",
+				Why: "the image's user files lead into the mount at " + t + ", which the engine does not read: the identity cannot be judged"}}}}
+		}
+	}
 	l.Users.Store(plan.Image.ID, files)
 	if rs := policy.JudgeIdentity(plan, files); len(rs) > 0 {
-		return &policy.RefusedError{Profile: plan.Profile.Name, Refusals: rs}
+		return &LateRefusalError{&policy.RefusedError{Profile: plan.Profile.Name, Refusals: rs}}
 	}
 	return nil
 }
+
+// LateRefusalError is a refusal made after create (the identity judged
+// against the image's files): the container is removed, and unlike the
+// plan's refusals its lines have not been printed yet.
+type LateRefusalError struct{ *policy.RefusedError }
 
 // volumeFacts is the engine's volume inspect, as the policy reads it.
 func volumeFacts(ctx context.Context, e Engine) func(string) (policy.VolumeFacts, error) {

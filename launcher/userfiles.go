@@ -25,17 +25,26 @@ const maxUserFile = 1 << 20
 // files the engine resolves --user and --group-add against. A symlink is
 // followed in the container's scope, as the engine follows it.
 func ReadUserFiles(ctx context.Context, e Engine, id string) (policy.UserFiles, error) {
-	var f policy.UserFiles
-	var err error
-	if f.Passwd, f.HavePasswd, err = readContainerFile(ctx, e, id, "/etc/passwd"); err != nil {
-		return f, err
-	}
-	f.Group, f.HaveGroup, err = readContainerFile(ctx, e, id, "/etc/group")
+	f, _, err := readUserFilesAt(ctx, e, id)
 	return f, err
 }
 
-func readContainerFile(ctx context.Context, e Engine, id, p string) ([]byte, bool, error) {
+// readUserFilesAt is ReadUserFiles that also returns every path it read
+// or followed a link through.
+func readUserFilesAt(ctx context.Context, e Engine, id string) (policy.UserFiles, []string, error) {
+	var f policy.UserFiles
+	var read []string
+	var err error
+	if f.Passwd, f.HavePasswd, err = readContainerFile(ctx, e, id, "/etc/passwd", &read); err != nil {
+		return f, read, err
+	}
+	f.Group, f.HaveGroup, err = readContainerFile(ctx, e, id, "/etc/group", &read)
+	return f, read, err
+}
+
+func readContainerFile(ctx context.Context, e Engine, id, p string, read *[]string) ([]byte, bool, error) {
 	for range 40 { // the kernel's limit on symlinks in one lookup
+		*read = append(*read, p)
 		rc, st, err := e.CopyFromContainer(ctx, id, p)
 		if errors.Is(err, ErrNoSuchObject) {
 			return nil, false, nil

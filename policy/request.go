@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"path"
+
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -29,3 +31,35 @@ func (r *Request) Given(flag string) bool { return r.Set[flag] }
 // Version is hardrun's version, recorded in the io.hardrun.version label.
 // main sets it from the build.
 var Version = "dev"
+
+// MountTargetOver returns the target of the mount (bind, volume, tmpfs or
+// anonymous volume) that p lies on or under, "" when none.
+func (r *Request) MountTargetOver(p string) string {
+	var targets []string
+	if hc := r.HostConfig; hc != nil {
+		for _, b := range hc.Binds {
+			if s, err := parseBind(b); err == nil {
+				targets = append(targets, s.dst)
+			}
+		}
+		for _, m := range hc.Mounts {
+			targets = append(targets, m.Target)
+		}
+		for t := range hc.Tmpfs {
+			targets = append(targets, t)
+		}
+	}
+	if r.Config != nil {
+		for v := range r.Config.Volumes {
+			t, _ := splitAnonymous(v)
+			targets = append(targets, t)
+		}
+	}
+	p = path.Clean(p)
+	for _, t := range targets {
+		if t = path.Clean(t); p == t || under(p, t) {
+			return t
+		}
+	}
+	return ""
+}

@@ -88,6 +88,13 @@ func (a *app) exitCode(err error) int {
 		}
 		return ee.code
 	}
+	var late *launcher.LateRefusalError
+	if errors.As(err, &late) {
+		for _, line := range strings.Split(late.Error(), "\n") {
+			fmt.Fprintf(a.stderr, "hardrun: %s\n", line)
+		}
+		return 125
+	}
 	if errors.Is(err, policy.ErrRefused) {
 		return 125 // the refusal lines are already printed
 	}
