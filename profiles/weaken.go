@@ -107,7 +107,7 @@ func (p *Profile) Warnings() []Warning { return slices.Clone(p.Warned) }
 
 // resolvedWarnings checks the resolved profile for silent failures, each
 // placed at the latest-set key involved.
-func resolvedWarnings(p *Profile, where placed, leaf string) []Warning {
+func resolvedWarnings(p *Profile, where *placed, leaf string) []Warning {
 	if !p.Enforce {
 		return nil
 	}
