@@ -80,8 +80,9 @@ type resolvedResult struct {
 	where *placed
 	depth int
 	err   error
-	fresh bool // p is a new value nobody else holds: no copy needed
-	leaf  string
+	fresh bool            // p is a new value nobody else holds: no copy needed
+	leaf  string          // the file resolved last
+	up    *resolvedResult // the parent's result (the schema defaults' for a profile without extends)
 }
 
 // NewLoader returns a Loader that searches, in order: o.ProfileDirs,
@@ -378,10 +379,10 @@ func (l *Loader) resolveUncached(c candidate, o order, chain []candidate) resolv
 	}
 	p.Weakened = nil
 	if inherit {
-		p.Weakened = weakenings(base.p, p, lay, c.file)
+		p.Weakened = weakenings(&base, p, lay, c.file)
 	}
 	p.Warned = layerWarnings(lay, inherit)
-	return resolvedResult{p: p, where: where, depth: base.depth + 1, leaf: c.file}
+	return resolvedResult{p: p, where: where, depth: base.depth + 1, leaf: c.file, up: &base}
 }
 
 // parent finds and resolves the profile lay extends. A profile that
