@@ -11,7 +11,7 @@ import (
 // profile against each other. Each error is placed at whichever of the keys
 // involved was set closest to the profile loaded (the one most likely to
 // have introduced the contradiction).
-func checkResolved(p *Profile, where placed, leafFile string) ErrorList {
+func checkResolved(p *Profile, where *placed, leafFile string) ErrorList {
 	c := &crossChecker{p: p, where: where, leaf: leafFile}
 	c.limitsWithinMax()
 	c.swap()
@@ -26,7 +26,7 @@ func checkResolved(p *Profile, where placed, leafFile string) ErrorList {
 
 type crossChecker struct {
 	p     *Profile
-	where placed
+	where *placed
 	leaf  string
 	errs  ErrorList
 }
@@ -35,7 +35,7 @@ type crossChecker struct {
 func (c *crossChecker) add(paths []string, format string, args ...any) {
 	best, depth := pos{file: c.leaf, line: 1, col: 1}, -1
 	for _, path := range paths {
-		if w, ok := c.where[path]; ok && w.depth > depth {
+		if w, ok := c.where.lookup(path); ok && w.depth > depth {
 			best, depth = w.pos, w.depth
 		}
 	}

@@ -64,6 +64,12 @@ func Compare(a, b *Profile) []Change {
 	return out
 }
 
+// aspectOf is the comparison of one key.
+func aspectOf(key string) aspect {
+	i := slices.IndexFunc(aspects, func(a aspect) bool { return a.key == key })
+	return aspects[i] // keys come from Compare: always found
+}
+
 // aspect compares one key.
 type aspect struct {
 	key string

@@ -243,6 +243,32 @@ func TestWeakenings(t *testing.T) {
 			ref: "app",
 		},
 		{
+			name: "a limit restored in part is still a weakening, from the original value",
+			files: map[string]string{
+				"mid.yaml": "version: 1\nextends: default\nlimits:\n  pids: 1000\n",
+				"app.yaml": "version: 1\nextends: mid\nlimits:\n  pids: 500\n",
+			},
+			ref:  "app",
+			want: []string{`mid.yaml:4:9: weakening: limits.pids: 256 -> 500 (mid extends default)`},
+		},
+		{
+			name: "a limit restored beyond the original is no weakening",
+			files: map[string]string{
+				"mid.yaml": "version: 1\nextends: default\nlimits:\n  pids: 1000\n",
+				"app.yaml": "version: 1\nextends: mid\nlimits:\n  pids: 100\n",
+			},
+			ref: "app",
+		},
+		{
+			name: "loosened again: the latest profile is named, from the original value",
+			files: map[string]string{
+				"mid.yaml": "version: 1\nextends: default\nlimits:\n  pids: 1000\n",
+				"app.yaml": "version: 1\nextends: mid\nlimits:\n  pids: 1020\n",
+			},
+			ref:  "app",
+			want: []string{`app.yaml:4:9: weakening: limits.pids: 256 -> 1020 (app extends mid)`},
+		},
+		{
 			name:  "relaxed requirements and limits",
 			files: map[string]string{"app.yaml": "version: 1\nextends: default\nread_only: false\nlimits:\n  pids: 1000\nmax: null\n"},
 			ref:   "app",

@@ -27,8 +27,9 @@ func FuzzDecode(f *testing.F) {
 		}
 		if l != nil {
 			p := schemaDefaults()
-			overlay(&p, l, placed{}, 1, l.prof.Extends != "")
-			checkResolved(&p, placed{}, "fuzz.yaml")
+			where := &placed{set: l.set, depth: 1}
+			overlay(&p, l, where, l.prof.Extends != "")
+			checkResolved(&p, where, "fuzz.yaml")
 			if _, err := p.YAML(); err != nil {
 				t.Errorf("YAML() of a decoded profile: %v", err)
 			}

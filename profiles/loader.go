@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -78,11 +77,12 @@ type layerResult struct {
 
 type resolvedResult struct {
 	p     *Profile
-	where placed
+	where *placed
 	depth int
 	err   error
-	fresh bool // p is a new value nobody else holds: no copy needed
-	leaf  string
+	fresh bool            // p is a new value nobody else holds: no copy needed
+	leaf  string          // the file resolved last
+	up    *resolvedResult // the parent's result (the schema defaults' for a profile without extends)
 }
 
 // NewLoader returns a Loader that searches, in order: o.ProfileDirs,
@@ -355,7 +355,7 @@ func (l *Loader) resolveUncached(c candidate, o order, chain []candidate) resolv
 	if err != nil {
 		return resolvedResult{err: err}
 	}
-	base := resolvedResult{p: &Profile{}, where: placed{}}
+	base := resolvedResult{p: &Profile{}}
 	*base.p = schemaDefaults()
 	if lay.prof.Extends != "" {
 		base = l.parent(c, lay, o, chain)
@@ -364,8 +364,12 @@ func (l *Loader) resolveUncached(c candidate, o order, chain []candidate) resolv
 		}
 	}
 	inherit := lay.prof.Extends != ""
-	p, where := base.p.clone(), maps.Clone(base.where)
-	overlay(p, lay, where, base.depth+1, inherit)
+	p := base.p
+	if inherit { // the parent is cached and shared; the schema defaults are new
+		p = base.p.clone()
+	}
+	where := &placed{set: lay.set, depth: base.depth + 1, parent: base.where}
+	overlay(p, lay, where, inherit)
 	// name and description describe this file; they are not inherited.
 	p.Name, p.Description, p.Extends = lay.prof.Name, lay.prof.Description, lay.prof.Extends
 	p.Source = c.source()
@@ -375,10 +379,10 @@ func (l *Loader) resolveUncached(c candidate, o order, chain []candidate) resolv
 	}
 	p.Weakened = nil
 	if inherit {
-		p.Weakened = weakenings(base.p, p, lay, c.file)
+		p.Weakened = weakenings(&base, p, lay, c.file)
 	}
 	p.Warned = layerWarnings(lay, inherit)
-	return resolvedResult{p: p, where: where, depth: base.depth + 1, leaf: c.file}
+	return resolvedResult{p: p, where: where, depth: base.depth + 1, leaf: c.file, up: &base}
 }
 
 // parent finds and resolves the profile lay extends. A profile that

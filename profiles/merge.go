@@ -37,11 +37,39 @@ func schemaDefaults() Profile {
 // placed is where each key of a resolved profile got its value: the
 // position in the file that set it last, and how far down the extends
 // chain that file is (a higher depth is closer to the profile loaded).
-type placed map[string]placedPos
+// It is a chain, one link per file, so that a step of extends adds a link
+// instead of copying the parent's positions.
+type placed struct {
+	set    map[string]pos // the keys this file sets: its layer's own map
+	moved  map[string]pos // keys a rule changed on this file's behalf; nil for none
+	depth  int
+	parent *placed
+}
 
 type placedPos struct {
 	pos
 	depth int
+}
+
+// lookup is where path was set last in the chain ending at w.
+func (w *placed) lookup(path string) (placedPos, bool) {
+	for x := w; x != nil; x = x.parent {
+		if p, ok := x.moved[path]; ok {
+			return placedPos{p, x.depth}, true
+		}
+		if p, ok := x.set[path]; ok {
+			return placedPos{p, x.depth}, true
+		}
+	}
+	return placedPos{}, false
+}
+
+// move records that a rule set path, placed at p.
+func (w *placed) move(path string, p pos) {
+	if w.moved == nil {
+		w.moved = map[string]pos{}
+	}
+	w.moved[path] = p
 }
 
 // mergedLists are the lists extends merges instead of replacing (contract
@@ -67,20 +95,17 @@ var mergedListNames = slices.Sorted(maps.Keys(mergedLists))
 // (Compose's rule: a new driver starts from no options). inherit is false
 // for a profile without extends: it starts from the schema defaults, which
 // it replaces rather than adds to (unconfined's cap_drop is []).
-func overlay(dst *Profile, l *layer, where placed, depth int, inherit bool) {
+func overlay(dst *Profile, l *layer, where *placed, inherit bool) {
 	if _, ok := l.set["logging.driver"]; ok && l.prof.Logging.Driver != dst.Logging.Driver {
 		dst.Logging.Options = nil
 	}
 	parent := dst.Limits
 	m := merger{l: l, inherit: inherit}
 	m.overlayStruct(reflect.ValueOf(dst).Elem(), reflect.ValueOf(&l.prof).Elem())
-	for path, p := range l.set {
-		where[path] = placedPos{p, depth}
-	}
 	if inherit {
 		unDeny(dst, l)
 		unAllow(dst, l)
-		followPartners(dst, parent, l, where, depth)
+		followPartners(dst, parent, l, where)
 	}
 }
 
@@ -222,10 +247,10 @@ func isSet(l *layer, path string) bool { _, ok := l.set[path]; return ok }
 // memory plus swap, follows limits.memory when the child sets only memory,
 // keeping the parent's amount of swap (none, in the built-ins): the child
 // gains no swap.
-func followPartners(p *Profile, parent Limits, l *layer, where placed, depth int) {
+func followPartners(p *Profile, parent Limits, l *layer, where *placed) {
 	follow := func(limit, ceiling string) {
 		if !isSet(l, limit) {
-			where[limit] = placedPos{l.set[ceiling], depth}
+			where.move(limit, l.set[ceiling])
 		}
 	}
 	if isSet(l, "max.memory") && !isSet(l, "limits.memory") && p.Max.Memory != "" && p.Limits.MemoryBytes() > p.Max.MemoryBytes() {
@@ -241,11 +266,11 @@ func followPartners(p *Profile, parent Limits, l *layer, where placed, depth int
 		follow("limits.pids", "max.pids")
 	}
 	if p.Limits.Memory != parent.Memory && !isSet(l, "limits.memory_swap") {
-		followSwap(p, parent, l, where, depth)
+		followSwap(p, parent, l, where)
 	}
 }
 
-func followSwap(p *Profile, parent Limits, l *layer, where placed, depth int) {
+func followSwap(p *Profile, parent Limits, l *layer, where *placed) {
 	if parent.Memory == "" || parent.MemorySwap == "" || parent.MemorySwap == "-1" || p.Limits.Memory == "" {
 		return // no swap limit to keep, or unlimited by the parent's choice
 	}
@@ -259,7 +284,7 @@ func followSwap(p *Profile, parent Limits, l *layer, where placed, depth int) {
 	if !isSet(l, at) {
 		at = "max.memory"
 	}
-	where["limits.memory_swap"] = placedPos{l.set[at], depth}
+	where.move("limits.memory_swap", l.set[at])
 }
 
 // sizeText spells n bytes the way a profile would: in m when whole.

@@ -65,11 +65,11 @@ func (p *Profile) JSON() ([]byte, error) {
 }
 
 // shown is what YAML and JSON print: Extends names where the values came
-// from, which is history, not content.
+// from, which is history, not content. A shallow copy: it is only read.
 func (p *Profile) shown() *Profile {
-	c := p.clone()
+	c := *p
 	c.Extends = ""
-	return c
+	return &c
 }
 
 // hash is the hex SHA-256 of JSON(): two profiles with the same content

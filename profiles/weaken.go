@@ -27,28 +27,62 @@ func (w Weakening) String() string {
 }
 
 // Weakenings returns every weakening along p's extends chain, the
-// furthest ancestor's first; nil for a profile without extends. A
-// weakening a later profile takes back (it denies ptrace again) is left
-// out. For a scalar key only the latest change is kept.
+// furthest ancestor's first; nil for a profile without extends. A value
+// changed again further down the chain is judged against the value before
+// the first weakening: taken back (ptrace denied again, a limit restored),
+// it is left out; loosened further, the latest profile is named, From is
+// still the original value.
 func (p *Profile) Weakenings() []Weakening { return slices.Clone(p.Weakened) }
 
 // weakenings is the chain's weakenings once child (layer lay of file)
-// applies to parent.
-func weakenings(parent, child *Profile, lay *layer, file string) []Weakening {
+// applies to the profile resolved at up.
+func weakenings(up *resolvedResult, child *Profile, lay *layer, file string) []Weakening {
+	parent := up.p
 	changes := Compare(parent, child)
-	kept := slices.DeleteFunc(slices.Clone(parent.Weakened), func(w Weakening) bool {
-		return slices.ContainsFunc(changes, func(c Change) bool {
-			return c.Key == w.Key && c.Item == w.Item
-		})
-	})
+	var out []Weakening
+	for _, w := range parent.Weakened {
+		i := slices.IndexFunc(changes, func(c Change) bool { return c.Key == w.Key && c.Item == w.Item })
+		if i < 0 {
+			out = append(out, w) // untouched here
+			continue
+		}
+		if now, still := stillLooser(up, w, child); still {
+			if changes[i].Effect != Looser { // this file only narrows it
+				w.Change = now
+				out = append(out, w)
+			} else {
+				changes[i] = now // named below as this file's, from the original value
+			}
+		} else if changes[i].Effect == Looser {
+			changes[i].Effect = Changed // looser than its parent, not than the original
+		}
+	}
 	for _, c := range changes {
 		if c.Effect != Looser {
 			continue
 		}
 		at := weakeningPos(lay, c)
-		kept = append(kept, Weakening{Change: c, Profile: child.Name, Parent: parent.Name, File: file, Line: at.line, Col: at.col})
+		out = append(out, Weakening{Change: c, Profile: child.Name, Parent: parent.Name, File: file, Line: at.line, Col: at.col})
 	}
-	return kept
+	return out
+}
+
+// stillLooser compares child with the profile w's file extended, for w's
+// key and item only: the change from before the first weakening, and
+// whether it still permits more.
+func stillLooser(up *resolvedResult, w Weakening, child *Profile) (Change, bool) {
+	for x := up; x != nil && x.up != nil; x = x.up {
+		if x.leaf != w.File {
+			continue
+		}
+		for _, c := range aspectOf(w.Key).cmp(w.Key, x.up.p, child) {
+			if c.Item == w.Item {
+				return c, c.Effect == Looser
+			}
+		}
+		return Change{}, false
+	}
+	return Change{}, false
 }
 
 // causes are the keys whose rule changes another key: a removal from
@@ -107,7 +141,7 @@ func (p *Profile) Warnings() []Warning { return slices.Clone(p.Warned) }
 
 // resolvedWarnings checks the resolved profile for silent failures, each
 // placed at the latest-set key involved.
-func resolvedWarnings(p *Profile, where placed, leaf string) []Warning {
+func resolvedWarnings(p *Profile, where *placed, leaf string) []Warning {
 	if !p.Enforce {
 		return nil
 	}
