@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"github.com/hardrun/hardrun/policy"
 	"net/netip"
 
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
@@ -28,8 +29,8 @@ func hardened() container.InspectResponse {
 			User:        "10001:10001",
 			Healthcheck: &container.HealthConfig{Test: []string{"CMD", "true"}},
 			Labels: map[string]string{
-				LabelProfile: "default@sha256:973fa15ac6e745d446b496e845778d17baa3103bc73d0d21a357a1bd4567caa0",
-				LabelVersion: "1.0.0",
+				policy.LabelProfile: "default@sha256:973fa15ac6e745d446b496e845778d17baa3103bc73d0d21a357a1bd4567caa0",
+				policy.LabelVersion: "1.0.0",
 			},
 		},
 		HostConfig: &container.HostConfig{
@@ -64,7 +65,7 @@ func hardened() container.InspectResponse {
 }
 
 // everything is an engine with every mechanism.
-var everything = EngineFacts{AppArmor: true, SELinux: true, Seccomp: true}
+var everything = policy.EngineFacts{AppArmor: true, SELinux: true, Seccomp: true}
 
 func withHC(f func(*container.HostConfig)) func(*Input) {
 	return func(in *Input) { f(in.Container.HostConfig) }
@@ -112,7 +113,7 @@ func exposing(ports ...string) func(*Input) {
 	return func(in *Input) { in.Image = imageExposing(ports...) }
 }
 
-func engine(f EngineFacts) func(*Input) {
+func engine(f policy.EngineFacts) func(*Input) {
 	return func(in *Input) { in.Engine = f }
 }
 

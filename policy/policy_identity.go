@@ -29,11 +29,11 @@ func (e *evaluation) judgeUser() {
 	}
 	if e.p.User != "" {
 		e.cfg.User = e.p.User
-		e.change(flagFor("Config.User"), e.p.User, "user", "default")
+		e.change("Config.User", e.p.User, "user", "default")
 		return
 	}
 	if !e.p.AllowRoot {
-		e.refuse("running as the image's user "+orString(e.img.User, "root"), "allow_root: false",
+		e.refuse(itemAs(FieldUser, "running as the image's user "+orString(e.img.User, "root")), "allow_root: false",
 			"the profile has no user to run as instead")
 	}
 }
@@ -75,7 +75,7 @@ func (e *evaluation) judgeGroupAdd() {
 func (e *evaluation) judgeWorkdir() {
 	wd, what := e.cfg.WorkingDir, item("Config.WorkingDir", e.cfg.WorkingDir)
 	if wd == "" {
-		wd, what = e.img.WorkingDir, "the image's WORKDIR "+e.img.WorkingDir
+		wd, what = e.img.WorkingDir, itemAs(FieldWorkingDir, "the image's WORKDIR "+e.img.WorkingDir)
 	}
 	if wd == "" {
 		return

@@ -159,7 +159,7 @@ var policyCases = []policyCase{
 			if got := p.Request.HostConfig.Binds; !slices.Equal(got, []string{"/home/u/proj/data:/data:ro"}) {
 				t.Errorf("binds %q", got)
 			}
-			if !slices.Contains(p.Changes, Change{"-v", "/home/u/proj/data:/data:ro", "volumes.default_mode", "default, resolved"}) {
+			if !slices.Contains(p.Changes, Change{Flag: "-v", Field: FieldBinds, Elem: "/data", Value: "/home/u/proj/data:/data:ro", Key: "volumes.default_mode", Why: "default, resolved"}) {
 				t.Errorf("no change for the bind:\n%s", changesText(p))
 			}
 		}},
@@ -212,7 +212,7 @@ var policyCases = []policyCase{
 		}},
 	{name: "image VOLUME is mounted read-only", profile: "default", img: ImageFacts{Volumes: []string{"/var/lib/app"}},
 		check: func(t *testing.T, p *Plan) {
-			if !slices.Contains(p.Changes, Change{"--mount", "type=volume,target=/var/lib/app,readonly", "volumes.default_mode", "image VOLUME"}) {
+			if !slices.Contains(p.Changes, Change{Flag: "--mount", Field: FieldMounts, Elem: "/var/lib/app", Value: "type=volume,target=/var/lib/app,readonly", Key: "volumes.default_mode", Why: "image VOLUME"}) {
 				t.Errorf("changes:\n%s", changesText(p))
 			}
 		}},
@@ -629,7 +629,8 @@ func TestEvaluateWithoutHostLookups(t *testing.T) {
 // TestFlagNames checks that every request field the table names exists.
 func TestFlagNames(t *testing.T) {
 	root := reflect.TypeOf(Request{})
-	for field := range flagNames {
+	for f := range flagNames {
+		field := string(f)
 		if !strings.Contains(field, ".") && field != "Name" && field != "Platform" {
 			continue // not a request field: use-api-socket
 		}

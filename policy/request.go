@@ -21,6 +21,13 @@ type Request struct {
 	// policy tell "the caller said nothing" (apply the profile's default)
 	// from "the caller said false" (a requirement may refuse it).
 	Set map[string]bool
+
+	// RWMounts are the targets of the --mount values that said
+	// readonly=false. An Engine API mount cannot tell that from a --mount
+	// naming no mode (which gets volumes.default_mode), and docker treats
+	// them alike; the profile does not: an explicit rw is judged as -v :rw
+	// is (permitted on a volume, on a bind only under allow_rw).
+	RWMounts []string
 }
 
 // Given reports whether the caller gave the docker flag long name.
