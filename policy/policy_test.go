@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"github.com/hardrun/hardrun/internal/scribble"
 	"reflect"
 	"slices"
 	"strings"
@@ -566,21 +567,31 @@ func runPolicyCase(t *testing.T, tc policyCase) {
 	}
 }
 
+// TestEvaluateDoesNotMutateTheRequest: Evaluate leaves its input alone,
+// and the plan shares no memory with it. The oracle is a second request
+// built the same way, not copyRequest (the function under test).
 func TestEvaluateDoesNotMutateTheRequest(t *testing.T) {
-	req := build(binds("./data:/data", "data:/x"), capAdd("NET_BIND_SERVICE"), secOpts("no-new-privileges"),
-		publish("80/tcp", "", "8080"), cfg("volume", func(c *container.Config) { c.Volumes = map[string]struct{}{"/cache": {}} }),
-		mounts(mount.Mount{Type: mount.TypeBind, Source: "/srv/data", Target: "/m"}),
-		hc("volumes-from", func(h *container.HostConfig) { h.VolumesFrom = []string{"web"} }))
-	before := copyRequest(req)
+	request := func() Request {
+		return build(binds("./data:/data", "data:/x"), capAdd("NET_BIND_SERVICE"), secOpts("no-new-privileges"),
+			publish("80/tcp", "", "8080"), cfg("volume", func(c *container.Config) { c.Volumes = map[string]struct{}{"/cache": {}} }),
+			mounts(mount.Mount{Type: mount.TypeBind, Source: "/srv/data", Target: "/m", BindOptions: &mount.BindOptions{}}),
+			hc("volumes-from", func(h *container.HostConfig) { h.VolumesFrom = []string{"web"} }),
+			func(r *Request) { r.RWMounts = []string{"/elsewhere"} })
+	}
+	req, want := request(), request()
 	plan, err := Evaluate(req, testProfile("default"), ImageFacts{Volumes: []string{"/v"}}, testHost())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(req, before) {
-		t.Errorf("Evaluate changed its input:\n got %+v\nwant %+v", req.HostConfig, before.HostConfig)
+	if !reflect.DeepEqual(req, want) {
+		t.Errorf("Evaluate changed its input:\n got %+v\nwant %+v", req.HostConfig, want.HostConfig)
 	}
 	if reflect.DeepEqual(plan.Request.HostConfig, req.HostConfig) {
 		t.Errorf("the plan did not harden anything")
+	}
+	scribble.Value(reflect.ValueOf(&plan.Request).Elem())
+	if !reflect.DeepEqual(req, want) {
+		t.Errorf("the plan's request shares memory with the input:\n got %+v\nwant %+v", req.HostConfig, want.HostConfig)
 	}
 }
 
