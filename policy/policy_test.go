@@ -2,7 +2,6 @@ package policy
 
 import (
 	"errors"
-	"github.com/hardrun/hardrun/internal/scribble"
 	"reflect"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 
+	"github.com/hardrun/hardrun/internal/scribble"
 	"github.com/hardrun/hardrun/profiles"
 )
 

@@ -2,7 +2,6 @@ package runopts
 
 import (
 	"encoding/json"
-	"github.com/hardrun/hardrun/internal/scribble"
 	"io/fs"
 	"net/netip"
 	"reflect"
@@ -16,6 +15,8 @@ import (
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/hardrun/hardrun/internal/scribble"
 )
 
 func translateEnvForTest() TranslateEnv {
