@@ -1,15 +1,17 @@
 package apparmor
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/hardrun/hardrun/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+// update is the -update flag of internal/golden, which every package accepts.
+var update = goldenfile.Update
 
 // defaultDenyWrite is the built-in default profile's apparmor.deny_write.
 var defaultDenyWrite = []string{"/proc/sys/**", "/sys/**"}

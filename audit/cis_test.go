@@ -1,13 +1,14 @@
 package audit
 
 import (
-	"github.com/hardrun/hardrun/policy"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
+
+	"github.com/hardrun/hardrun/policy"
 )
 
 // outcome is a check's expected verdict.

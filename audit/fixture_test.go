@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"github.com/hardrun/hardrun/policy"
 	"net/netip"
 
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
@@ -9,6 +8,8 @@ import (
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/hardrun/hardrun/policy"
 )
 
 // hardened is the inspect data of a container that passes every check, as

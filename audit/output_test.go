@@ -3,17 +3,19 @@ package audit
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"github.com/hardrun/hardrun/policy"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/moby/moby/api/types/container"
+
+	goldenfile "github.com/hardrun/hardrun/internal/golden"
+	"github.com/hardrun/hardrun/policy"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+// update is the -update flag of internal/golden, which every package accepts.
+var update = goldenfile.Update
 
 // fixtureReport is three containers: one hardrun started (passes), one
 // plain `docker run -p 8080:80 -v /srv:/data` and one with host
