@@ -25,6 +25,7 @@ func loadBuiltin(t *testing.T, name string) *profiles.Profile {
 	l := profiles.NewLoader(profiles.SearchOptions{
 		ProfileDirs: []string{t.TempDir()},
 		Getenv:      func(k string) string { return map[string]string{"HOME": "/nonexistent"}[k] },
+		SystemDir:   t.TempDir(), // not the host's /etc/hardrun/profiles
 	})
 	p, err := l.Load(name)
 	if err != nil {

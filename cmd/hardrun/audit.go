@@ -50,7 +50,7 @@ func (a *app) audit(ctx context.Context, o auditOptions) error {
 	if o.all == (len(o.names) > 0) {
 		return errors.New("audit needs either --all or at least one CONTAINER")
 	}
-	l := profiles.NewLoader(profiles.SearchOptions{ProfileDirs: o.dirs, Getenv: a.getenv})
+	l := profiles.NewLoader(profiles.SearchOptions{ProfileDirs: o.dirs, Getenv: a.getenv, SystemDir: a.systemProfileDir})
 	p, err := l.Load(o.profile)
 	if err != nil {
 		return fmt.Errorf("load profile: %w", err)
