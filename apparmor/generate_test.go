@@ -1,32 +1,35 @@
 package apparmor
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/hardrun/hardrun/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+// update is the -update flag of internal/golden, which every package accepts.
+var update = goldenfile.Update
 
-// defaultDenyWrite is the built-in default profile's apparmor.deny_write.
-var defaultDenyWrite = []string{"/proc/sys/**", "/sys/**"}
+// procSysDenyWrite is a deny_write list like the built-in default's.
+var procSysDenyWrite = []string{"/proc/sys/**", "/sys/**"}
 
-// goldenSpecs are the specs whose text is kept in testdata/NAME.apparmor, one
-// per built-in hardrun profile that generates an AppArmor profile.
+// goldenSpecs are specs whose text is kept in testdata/FILE.apparmor, named
+// for what they exercise. They are not the built-in profiles (this package
+// imports no profile): policy/testdata/apparmor holds what each built-in
+// really generates.
 var goldenSpecs = []struct {
 	file string
 	spec Spec
 }{
-	{"default", Spec{Name: "hardrun-default", DenyWrite: defaultDenyWrite}},
-	{"strict", Spec{
-		Name:      "hardrun-strict",
+	{"deny-write-proc-sys", Spec{Name: "hardrun-test-proc-sys", DenyWrite: procSysDenyWrite}},
+	{"deny-write-system-trees", Spec{
+		Name:      "hardrun-test-system-trees",
 		DenyWrite: []string{"/proc/sys/**", "/sys/**", "/etc/**", "/usr/**", "/{bin,sbin,lib,lib64}/**"},
 	}},
-	{"web", Spec{Name: "hardrun-web", DenyWrite: defaultDenyWrite}},
-	{"dev", Spec{Name: "hardrun-dev", DenyWrite: defaultDenyWrite, NetRaw: true, AllowPtrace: true}},
+	{"net-raw-ptrace", Spec{Name: "hardrun-test-net-raw-ptrace", DenyWrite: procSysDenyWrite, NetRaw: true, AllowPtrace: true}},
 }
 
 func goldenPath(file string) string {

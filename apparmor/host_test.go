@@ -160,7 +160,7 @@ func TestLoadOnEnabledHost(t *testing.T) {
 	}
 	requireParser(t)
 	name := fmt.Sprintf("hardrun-test-%d", os.Getpid())
-	text, err := Generate(Spec{Name: name, DenyWrite: defaultDenyWrite})
+	text, err := Generate(Spec{Name: name, DenyWrite: procSysDenyWrite})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,13 +6,8 @@ import (
 
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	"github.com/moby/moby/api/types/container"
-)
 
-// Labels hardrun puts on every container it creates (policy.LabelProfile
-// and policy.LabelVersion; spelled here so that audit imports no launcher).
-const (
-	LabelProfile = "io.hardrun.profile"
-	LabelVersion = "io.hardrun.version"
+	"github.com/hardrun/hardrun/policy"
 )
 
 // Sources of a finding.
@@ -38,31 +33,23 @@ type Input struct {
 	// Image is the container's image config, for 5.9 (needed ports: the
 	// image's EXPOSE). nil when unknown; 5.9 is then skipped.
 	Image  *dockerspec.DockerOCIImageConfig
-	Engine EngineFacts
-	// Policy is what the launcher's policy made of RequestOf(Container)
+	Engine policy.EngineFacts
+	// Policy is the judge's verdict on policy.RequestFromInspect(Container)
 	// under the audited profile.
 	Policy Policy
 }
 
-// Policy is the launcher's verdict on a container's request, in audit's
-// own types so that audit imports no launcher: policy.Change and
-// policy.Refusal convert to Change and Refusal directly.
+// Policy is the part of the judge's plan audit reads: each change is a
+// default the profile would have applied, so one the container lacks; each
+// refusal an item the profile would not have permitted.
 type Policy struct {
-	Changes  []Change
-	Refusals []Refusal
+	Changes  []policy.Change
+	Refusals []policy.Refusal
 }
 
-// Change is a policy.Change: a default the profile would have applied,
-// so one the container lacks.
-type Change struct {
-	Flag, Value, Key, Why string
-}
-
-// Refusal is a policy.Refusal: an item of the container the profile
-// would not have permitted. Key is "key: value", the key that would
-// permit it.
-type Refusal struct {
-	Item, Key, Why string
+// PolicyOf is the part of plan audit reads.
+func PolicyOf(plan *policy.Plan) Policy {
+	return Policy{Changes: plan.Changes, Refusals: plan.Refusals}
 }
 
 // Report is one audit run: `hardrun audit --format json` (see doc.go).
@@ -137,8 +124,8 @@ func ContainerOf(c container.InspectResponse) Container {
 	out := Container{ID: c.ID, Name: strings.TrimPrefix(c.Name, "/"), ImageID: c.Image}
 	if c.Config != nil {
 		out.Image = c.Config.Image
-		out.Profile = c.Config.Labels[LabelProfile]
-		out.Version = c.Config.Labels[LabelVersion]
+		out.Profile = c.Config.Labels[policy.LabelProfile]
+		out.Version = c.Config.Labels[policy.LabelVersion]
 	}
 	if c.State != nil {
 		out.State = string(c.State.Status)

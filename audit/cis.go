@@ -10,6 +10,8 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
+
+	"github.com/hardrun/hardrun/policy"
 )
 
 // Check is one CIS Docker Benchmark v1.6.0 section 5 ("Container Runtime")
@@ -124,7 +126,7 @@ func checkSELinux(in *Input) verdict {
 		return skip(want, "not applicable: the engine has no SELinux")
 	}
 	for _, o := range in.Container.HostConfig.SecurityOpt {
-		if k, v := splitSecurityOpt(o); k == "label" && v == "disable" {
+		if so := policy.ParseSecurityOpt(o); so.Key == "label" && so.Value == "disable" {
 			return fail(want, "SecurityOpt="+o)
 		}
 	}
@@ -139,17 +141,13 @@ var dockerDefaultCaps = []string{
 	"NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
 }
 
-func normalizeCap(c string) string {
-	return strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(c)), "CAP_")
-}
-
 // 5.4: a capability added beyond the engine's default set (ALL included)
 // widens what root in the container can do to the kernel. A privileged
 // container's capabilities are 5.5's finding.
 func checkCapabilities(in *Input) verdict {
 	var extra []string
 	for _, c := range in.Container.HostConfig.CapAdd {
-		if n := normalizeCap(c); !slices.Contains(dockerDefaultCaps, n) {
+		if n := policy.CapName(c); !slices.Contains(dockerDefaultCaps, n) {
 			extra = append(extra, n)
 		}
 	}
@@ -339,7 +337,7 @@ func hostNamespace(field string, mode func(*container.HostConfig) string) func(*
 func checkMemory(in *Input) verdict {
 	m := in.Container.HostConfig.Memory
 	if m > 0 {
-		return pass("Memory > 0", "Memory="+formatBytes(m))
+		return pass("Memory > 0", "Memory="+policy.FormatSize(m))
 	}
 	return fail("Memory > 0", "Memory=0 (unlimited)")
 }
@@ -432,26 +430,13 @@ func checkPropagation(in *Input) verdict {
 	return judged(len(shared) == 0, "no shared or rshared mount", orNone(strings.Join(shared, " ")))
 }
 
-// splitSecurityOpt splits a security option as the engine does: at "=",
-// else (the deprecated form) at ":". A bare no-new-privileges is true.
-func splitSecurityOpt(o string) (key, value string) {
-	if o == "no-new-privileges" {
-		return o, "true"
-	}
-	if k, v, ok := strings.Cut(o, "="); ok {
-		return k, v
-	}
-	k, v, _ := strings.Cut(o, ":")
-	return k, v
-}
-
 // 5.22: seccomp=unconfined, a privileged container (the engine applies no
 // seccomp to it) and an engine without seccomp leave every syscall open.
 func checkSeccomp(in *Input) verdict {
 	const want = "a seccomp profile"
 	hc := in.Container.HostConfig
 	for _, o := range hc.SecurityOpt {
-		if k, v := splitSecurityOpt(o); k == "seccomp" && v == "unconfined" {
+		if so := policy.ParseSecurityOpt(o); so.Key == "seccomp" && so.Value == "unconfined" {
 			return fail(want, "SecurityOpt="+o)
 		}
 	}
@@ -462,7 +447,7 @@ func checkSeccomp(in *Input) verdict {
 		return fail(want, "none: the engine has no seccomp")
 	}
 	for _, o := range hc.SecurityOpt {
-		if k, _ := splitSecurityOpt(o); k == "seccomp" {
+		if policy.ParseSecurityOpt(o).Key == "seccomp" {
 			return pass(want, "a custom profile")
 		}
 	}
@@ -481,8 +466,8 @@ func checkCgroupParent(in *Input) verdict {
 func checkNoNewPrivileges(in *Input) verdict {
 	const want = "no-new-privileges=true"
 	for _, o := range in.Container.HostConfig.SecurityOpt {
-		if k, v := splitSecurityOpt(o); k == "no-new-privileges" {
-			b, err := strconv.ParseBool(v)
+		if so := policy.ParseSecurityOpt(o); so.Key == "no-new-privileges" {
+			b, err := so.Bool()
 			return judged(err == nil && b, want, "SecurityOpt="+o)
 		}
 	}
@@ -552,19 +537,6 @@ func checkDockerSocket(in *Input) verdict {
 		}
 	}
 	return judged(len(socks) == 0, "no docker.sock mount", orNone(strings.Join(socks, " ")))
-}
-
-// formatBytes spells a size in the largest binary unit that divides it.
-func formatBytes(n int64) string {
-	for _, u := range []struct {
-		suffix string
-		size   int64
-	}{{"g", 1 << 30}, {"m", 1 << 20}, {"k", 1 << 10}} {
-		if n != 0 && n%u.size == 0 {
-			return strconv.FormatInt(n/u.size, 10) + u.suffix
-		}
-	}
-	return strconv.FormatInt(n, 10)
 }
 
 // NeedsImage reports whether judging c needs its image's config: only 5.9

@@ -7,6 +7,8 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
+
+	"github.com/hardrun/hardrun/policy"
 )
 
 // outcome is a check's expected verdict.
@@ -104,7 +106,7 @@ func TestCIS_5_2_AppArmor(t *testing.T) {
 		{name: "profile applied", want: passes},
 		{name: "no profile", mods: []func(*Input){func(in *Input) { in.Container.AppArmorProfile = "" }}, want: fails},
 		{name: "unconfined", mods: []func(*Input){func(in *Input) { in.Container.AppArmorProfile = "unconfined" }}, want: fails, got: "unconfined"},
-		{name: "engine without AppArmor", mods: []func(*Input){engine(EngineFacts{Seccomp: true}), func(in *Input) { in.Container.AppArmorProfile = "" }}, want: skipped},
+		{name: "engine without AppArmor", mods: []func(*Input){engine(policy.EngineFacts{Seccomp: true}), func(in *Input) { in.Container.AppArmorProfile = "" }}, want: skipped},
 	})
 }
 
@@ -114,7 +116,7 @@ func TestCIS_5_3_SELinux(t *testing.T) {
 		{name: "label=disable", mods: []func(*Input){withHC(func(hc *container.HostConfig) { hc.SecurityOpt = append(hc.SecurityOpt, "label=disable") })}, want: fails, got: "label=disable"},
 		{name: "label:disable old spelling", mods: []func(*Input){withHC(func(hc *container.HostConfig) { hc.SecurityOpt = []string{"label:disable"} })}, want: fails},
 		{name: "no process label", mods: []func(*Input){func(in *Input) { in.Container.ProcessLabel = "" }}, want: fails},
-		{name: "engine without SELinux", mods: []func(*Input){engine(EngineFacts{Seccomp: true}), func(in *Input) { in.Container.ProcessLabel = "" }}, want: skipped},
+		{name: "engine without SELinux", mods: []func(*Input){engine(policy.EngineFacts{Seccomp: true}), func(in *Input) { in.Container.ProcessLabel = "" }}, want: skipped},
 	})
 }
 
@@ -308,7 +310,7 @@ func TestCIS_5_22_Seccomp(t *testing.T) {
 		{name: "unconfined", mods: []func(*Input){opts("seccomp=unconfined")}, want: fails},
 		{name: "unconfined old spelling", mods: []func(*Input){opts("seccomp:unconfined")}, want: fails},
 		{name: "privileged", mods: []func(*Input){opts(), withHC(func(hc *container.HostConfig) { hc.Privileged = true })}, want: fails, got: "privileged"},
-		{name: "engine without seccomp", mods: []func(*Input){opts(), engine(EngineFacts{})}, want: fails},
+		{name: "engine without seccomp", mods: []func(*Input){opts(), engine(policy.EngineFacts{})}, want: fails},
 	})
 }
 
@@ -330,8 +332,8 @@ func TestCIS_5_26_NoNewPrivileges(t *testing.T) {
 		{name: "false", mods: []func(*Input){opts("no-new-privileges=false")}, want: fails},
 		{name: "not a boolean", mods: []func(*Input){opts("no-new-privileges=maybe")}, want: fails},
 		{name: "absent", mods: []func(*Input){opts()}, want: fails},
-		{name: "engine default", mods: []func(*Input){opts(), engine(EngineFacts{Seccomp: true, NoNewPrivileges: true})}, want: passes},
-		{name: "engine default overridden", mods: []func(*Input){opts("no-new-privileges=false"), engine(EngineFacts{NoNewPrivileges: true})}, want: fails},
+		{name: "engine default", mods: []func(*Input){opts(), engine(policy.EngineFacts{Seccomp: true, NoNewPrivileges: true})}, want: passes},
+		{name: "engine default overridden", mods: []func(*Input){opts("no-new-privileges=false"), engine(policy.EngineFacts{NoNewPrivileges: true})}, want: fails},
 	})
 }
 

@@ -1,18 +1,20 @@
 // Package audit judges existing containers from their inspect data: against
 // a hardrun profile, and against the CIS Docker Benchmark v1.6.0 section 5
-// ("Container Runtime") checks that inspect data can judge. It is pure: no
-// engine client, no I/O; the caller (`hardrun audit`) inspects, runs the
-// launcher's policy and hands the results in.
+// ("Container Runtime") checks that inspect data can judge. Judge and the
+// findings are pure; Run is the orchestration of `hardrun audit` (list,
+// inspect concurrently, read the facts, judge) behind the small Engine
+// interface this package defines, so that it imports no engine client.
 //
 // # Profile findings
 //
-// The profile rules are not re-implemented here. RequestOf turns inspect
-// data into the create request the container stands for (taking back out
-// what docker and the engine filled in themselves: the image's volumes,
-// masked paths, label=disable beside a host namespace, the cgroup v1
-// namespace, the default bridge, default logging); the caller
-// runs policy.Evaluate on it, with no flag counted as given, and passes
-// the plan's changes and refusals back as a Policy. A refusal is an item
+// The profile rules are not re-implemented here. policy.RequestFromInspect
+// turns inspect data into the create request the container stands for
+// (taking back out what docker and the engine filled in themselves: the
+// image's volumes, masked paths, label=disable beside a host namespace, the
+// cgroup v1 namespace, the default bridge, default logging); Run evaluates
+// it with the policy, no flag counted as given, and hands the plan's
+// changes and refusals in as a Policy. Findings are built from their
+// structured Field and Elem, never from rendered flag text. A refusal is an item
 // the profile would not have permitted; a change is a hardening default
 // the profile would have applied, so one the container lacks. Each
 // becomes a failed Finding with the profile key, the value the profile

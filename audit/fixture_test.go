@@ -8,6 +8,8 @@ import (
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/hardrun/hardrun/policy"
 )
 
 // hardened is the inspect data of a container that passes every check, as
@@ -28,8 +30,8 @@ func hardened() container.InspectResponse {
 			User:        "10001:10001",
 			Healthcheck: &container.HealthConfig{Test: []string{"CMD", "true"}},
 			Labels: map[string]string{
-				LabelProfile: "default@sha256:973fa15ac6e745d446b496e845778d17baa3103bc73d0d21a357a1bd4567caa0",
-				LabelVersion: "1.0.0",
+				policy.LabelProfile: "default@sha256:973fa15ac6e745d446b496e845778d17baa3103bc73d0d21a357a1bd4567caa0",
+				policy.LabelVersion: "1.0.0",
 			},
 		},
 		HostConfig: &container.HostConfig{
@@ -64,7 +66,7 @@ func hardened() container.InspectResponse {
 }
 
 // everything is an engine with every mechanism.
-var everything = EngineFacts{AppArmor: true, SELinux: true, Seccomp: true}
+var everything = policy.EngineFacts{AppArmor: true, SELinux: true, Seccomp: true}
 
 func withHC(f func(*container.HostConfig)) func(*Input) {
 	return func(in *Input) { f(in.Container.HostConfig) }
@@ -112,7 +114,7 @@ func exposing(ports ...string) func(*Input) {
 	return func(in *Input) { in.Image = imageExposing(ports...) }
 }
 
-func engine(f EngineFacts) func(*Input) {
+func engine(f policy.EngineFacts) func(*Input) {
 	return func(in *Input) { in.Engine = f }
 }
 

@@ -3,16 +3,19 @@ package audit
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/moby/moby/api/types/container"
+
+	goldenfile "github.com/hardrun/hardrun/internal/golden"
+	"github.com/hardrun/hardrun/policy"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+// update is the -update flag of internal/golden, which every package accepts.
+var update = goldenfile.Update
 
 // fixtureReport is three containers: one hardrun started (passes), one
 // plain `docker run -p 8080:80 -v /srv:/data` and one with host
@@ -26,17 +29,17 @@ func fixtureReport() Report {
 	p.Config.Labels = nil
 	p.Config.Healthcheck = nil
 	p.ProcessLabel = ""
-	plainRes := Judge(Input{Container: p, Engine: EngineFacts{Seccomp: true, CgroupnsHost: true}, Image: imageExposing("80/tcp"),
-		Policy: Policy{Changes: []Change{
-			{"--user", "10001:10001", "user", "default"},
-			{"--cap-drop", "ALL", "cap_drop", "default"},
-			{"--cap-add", "NET_BIND_SERVICE", "cap_add", "default"},
-			{"--read-only", "", "read_only", "default"},
-			{"-v", "/srv:/data:ro", "volumes.default_mode", "default"},
-			{"-p", "127.0.0.1:8080:80/tcp", "network.publish_host_ip", "default"},
-			{"--memory", "512m", "limits.memory", "default"},
-			{"--security-opt", "no-new-privileges:true", "no_new_privileges", "default"},
-			{"--label", "io.hardrun.version=1.0.0", "", "label"},
+	plainRes := Judge(Input{Container: p, Engine: policy.EngineFacts{Seccomp: true, CgroupnsHost: true}, Image: imageExposing("80/tcp"),
+		Policy: Policy{Changes: []policy.Change{
+			{Flag: "--user", Field: policy.FieldUser, Value: "10001:10001", Key: "user", Why: "default"},
+			{Flag: "--cap-drop", Field: policy.FieldCapDrop, Value: "ALL", Key: "cap_drop", Why: "default"},
+			{Flag: "--cap-add", Field: policy.FieldCapAdd, Value: "NET_BIND_SERVICE", Key: "cap_add", Why: "default"},
+			{Flag: "--read-only", Field: policy.FieldReadonlyRootfs, Value: "", Key: "read_only", Why: "default"},
+			{Flag: "-v", Field: policy.FieldBinds, Elem: "/data", Value: "/srv:/data:ro", Key: "volumes.default_mode", Why: "default"},
+			{Flag: "-p", Field: policy.FieldPortBindings, Elem: "80/tcp", Value: "127.0.0.1:8080:80/tcp", Key: "network.publish_host_ip", Why: "default"},
+			{Flag: "--memory", Field: policy.FieldMemory, Value: "512m", Key: "limits.memory", Why: "default"},
+			{Flag: "--security-opt", Field: policy.FieldSecurityOpt, Elem: "no-new-privileges", Value: "no-new-privileges:true", Key: "no_new_privileges", Why: "default"},
+			{Flag: "--label", Field: policy.FieldLabels, Elem: "io.hardrun.version", Value: "io.hardrun.version=1.0.0", Key: "", Why: "label"},
 		}}})
 
 	b := plain()
@@ -46,8 +49,8 @@ func fixtureReport() Report {
 	b.HostConfig.CapAdd = []string{"CAP_SYS_ADMIN"}
 	b.HostConfig.SecurityOpt = []string{"seccomp=unconfined"}
 	b.Mounts = append(b.Mounts, container.MountPoint{Type: "bind", Source: "/var/run/docker.sock", Destination: "/var/run/docker.sock", RW: true})
-	badRes := Judge(Input{Container: b, Engine: EngineFacts{Seccomp: true, CgroupnsHost: true},
-		Policy: Policy{Refusals: []Refusal{
+	badRes := Judge(Input{Container: b, Engine: policy.EngineFacts{Seccomp: true, CgroupnsHost: true},
+		Policy: Policy{Refusals: []policy.Refusal{
 			{Item: "--cap-add CAP_SYS_ADMIN", Key: "cap_allow: []"},
 			{Item: "--pid host", Key: "namespaces_allow_host: []"},
 			{Item: "--network host", Key: "network.allow: [bridge, none, user-defined]"},

@@ -1,7 +1,6 @@
-// The audit package imports no launcher; this external test does, to check
-// the two together the way `hardrun audit` uses them: what the engine
-// records for a container hardrun created must audit clean against the same
-// profile (the one judge agrees with itself), and a plain `docker run` must
+// This external test checks audit and the policy together, the way
+// `hardrun audit` uses them: what the engine records for a container
+// hardrun created must audit clean against the same profile (the one judge agrees with itself), and a plain `docker run` must
 // give the findings the contract promises.
 package audit_test
 
@@ -17,7 +16,6 @@ import (
 	"github.com/moby/moby/api/types/network"
 
 	"github.com/hardrun/hardrun/audit"
-	"github.com/hardrun/hardrun/launcher"
 	"github.com/hardrun/hardrun/policy"
 	"github.com/hardrun/hardrun/profiles"
 )
@@ -27,6 +25,7 @@ func loadBuiltin(t *testing.T, name string) *profiles.Profile {
 	l := profiles.NewLoader(profiles.SearchOptions{
 		ProfileDirs: []string{t.TempDir()},
 		Getenv:      func(k string) string { return map[string]string{"HOME": "/nonexistent"}[k] },
+		SystemDir:   t.TempDir(), // not the host's /etc/hardrun/profiles
 	})
 	p, err := l.Load(name)
 	if err != nil {
@@ -40,9 +39,9 @@ func host() policy.HostFacts {
 	return policy.HostFacts{
 		Cwd:         "/work",
 		ResolvePath: func(p string) (string, error) { return path.Clean(p), nil },
-		Volume:      func(string) (policy.VolumeFacts, error) { return policy.VolumeFacts{}, launcher.ErrNoSuchObject },
+		Volume:      func(string) (policy.VolumeFacts, error) { return policy.VolumeFacts{}, policy.ErrNoSuchObject },
 		Container: func(string) (policy.ContainerFacts, error) {
-			return policy.ContainerFacts{}, launcher.ErrNoSuchObject
+			return policy.ContainerFacts{}, policy.ErrNoSuchObject
 		},
 		AppArmor: policy.AppArmorFacts{KernelEnabled: true, EngineListed: true, EngineLocal: true},
 		Version:  "1.0.0",
@@ -52,7 +51,7 @@ func host() policy.HostFacts {
 	}
 }
 
-var facts = audit.EngineFacts{AppArmor: true, Seccomp: true, CgroupnsHost: true}
+var facts = policy.EngineFacts{AppArmor: true, Seccomp: true, CgroupnsHost: true}
 
 // imageVolume is the VOLUME of the image the requests run.
 const imageVolume = "/var/lib/app"
@@ -148,20 +147,11 @@ func record(req policy.Request) container.InspectResponse {
 // auditRecord runs what `hardrun audit` runs on one inspect record.
 func auditRecord(t *testing.T, c container.InspectResponse, p *profiles.Profile) audit.Result {
 	t.Helper()
-	r := audit.RequestOf(c, facts)
-	plan, err := policy.Evaluate(policy.Request{Name: r.Name, Config: r.Config, HostConfig: r.HostConfig, NetworkingConfig: r.NetworkingConfig},
-		p, policy.ImageFacts{}, host())
+	plan, err := policy.Evaluate(policy.RequestFromInspect(c, facts), p, policy.ImageFacts{}, host())
 	if plan == nil {
 		t.Fatalf("evaluate: %v", err)
 	}
-	var pol audit.Policy
-	for _, ch := range plan.Changes {
-		pol.Changes = append(pol.Changes, audit.Change(ch))
-	}
-	for _, rf := range plan.Refusals {
-		pol.Refusals = append(pol.Refusals, audit.Refusal(rf))
-	}
-	return audit.Judge(audit.Input{Container: c, Engine: facts, Policy: pol})
+	return audit.Judge(audit.Input{Container: c, Engine: facts, Policy: audit.PolicyOf(plan)})
 }
 
 func profileFindings(r audit.Result) []audit.Finding {

@@ -11,9 +11,11 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
+
+	"github.com/hardrun/hardrun/policy"
 )
 
-// ProfileFindings turns the policy's verdict on RequestOf(c) into
+// ProfileFindings turns the policy's verdict on RequestFromInspect(c) into
 // findings, all failed: each refusal (an item the profile would not have
 // permitted), and each hardening default the profile would have applied
 // because the container lacks it, with the value the container has.
@@ -27,13 +29,12 @@ func ProfileFindings(c container.InspectResponse, p Policy) []Finding {
 	refusedOpts := map[string]bool{}
 	for _, r := range p.Refusals {
 		out = append(out, refusalFinding(r))
-		if opt, ok := strings.CutPrefix(r.Item, "--security-opt "); ok {
-			k, _ := splitSecurityOpt(opt)
-			refusedOpts[k] = true
+		if r.Field == policy.FieldSecurityOpt {
+			refusedOpts[r.Elem] = true
 		}
 	}
 	for _, ch := range p.Changes {
-		if k, _ := splitSecurityOpt(ch.Value); ch.Flag == "--security-opt" && refusedOpts[k] {
+		if ch.Field == policy.FieldSecurityOpt && refusedOpts[ch.Elem] {
 			continue // the policy refused the container's own value: one finding is enough
 		}
 		if f, ok := changeFinding(c, ch); ok {
@@ -45,7 +46,7 @@ func ProfileFindings(c container.InspectResponse, p Policy) []Finding {
 
 // refusalFinding: the key names what would permit the item ("privileged:
 // false"); its value is what the profile wants.
-func refusalFinding(r Refusal) Finding {
+func refusalFinding(r policy.Refusal) Finding {
 	key, want, ok := strings.Cut(r.Key, ": ")
 	if !ok {
 		key, want = r.Key, "(not permitted)"
@@ -57,7 +58,7 @@ func refusalFinding(r Refusal) Finding {
 	return Finding{Source: SourceProfile, ID: key, Title: title, Want: want, Got: r.Item, Severity: High}
 }
 
-func changeFinding(c container.InspectResponse, ch Change) (Finding, bool) {
+func changeFinding(c container.InspectResponse, ch policy.Change) (Finding, bool) {
 	if ch.Key == "" || ch.Key == "cap_add" || ch.Why == "label" {
 		return Finding{}, false
 	}
@@ -65,7 +66,7 @@ func changeFinding(c container.InspectResponse, ch Change) (Finding, bool) {
 	if want == "" {
 		want = "true" // a boolean flag: --read-only, --init
 	}
-	got := current(c, ch.Flag, ch.Value)
+	got := current(c, ch)
 	if got == want {
 		return Finding{}, false
 	}
@@ -76,74 +77,76 @@ func changeFinding(c container.InspectResponse, ch Change) (Finding, bool) {
 	return Finding{Source: SourceProfile, ID: ch.Key, Title: title, Want: want, Got: got, Severity: Medium}, true
 }
 
-// current renders what the container has for the setting a change of
-// flag (to value) would set, in the change's own terms.
-func current(c container.InspectResponse, flag, value string) string {
+// current renders what the container has for the setting the change
+// would set (its field, and the element of it), in the change's terms.
+func current(c container.InspectResponse, ch policy.Change) string {
 	if c.Config == nil || c.HostConfig == nil {
 		return absent
 	}
 	hc := c.HostConfig
-	if f, ok := currentOf[flag]; ok {
-		return f(c, hc, value)
+	if f, ok := currentOf[ch.Field]; ok {
+		return f(c, hc, ch.Elem)
 	}
 	return absent
 }
 
 const absent = "(none)"
 
-var currentOf = map[string]func(container.InspectResponse, *container.HostConfig, string) string{
-	"--user": func(c container.InspectResponse, _ *container.HostConfig, _ string) string {
+// currentOf reads a field of the container; the string is the change's
+// Elem (a mount's target, a ulimit's name, ...), "" for a field that holds
+// one value.
+var currentOf = map[policy.Field]func(container.InspectResponse, *container.HostConfig, string) string{
+	policy.FieldUser: func(c container.InspectResponse, _ *container.HostConfig, _ string) string {
 		if c.Config.User == "" {
 			return "(none: root)"
 		}
 		return c.Config.User
 	},
-	"--read-only": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+	policy.FieldReadonlyRootfs: func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
 		return strconv.FormatBool(hc.ReadonlyRootfs)
 	},
-	"--cap-drop": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+	policy.FieldCapDrop: func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
 		return orNone(strings.Join(hc.CapDrop, ","))
 	},
-	"--tmpfs": func(_ container.InspectResponse, hc *container.HostConfig, v string) string {
-		dst, _, _ := strings.Cut(v, ":")
+	policy.FieldTmpfs: func(_ container.InspectResponse, hc *container.HostConfig, dst string) string {
 		if opts, ok := hc.Tmpfs[dst]; ok {
 			return dst + ":" + opts
 		}
 		return absent
 	},
-	"-v":             currentMount,
-	"--mount":        currentMount,
-	"--volumes-from": currentVolumesFrom,
-	"--network": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+	policy.FieldBinds:       currentMount,
+	policy.FieldVolumes:     currentMount,
+	policy.FieldMounts:      currentMount,
+	policy.FieldVolumesFrom: currentVolumesFrom,
+	policy.FieldNetworkMode: func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
 		if m := hc.NetworkMode; m == network.NetworkDefault || m == network.NetworkBridge || m == "" {
 			return "bridge (the engine's default)"
 		}
 		return string(hc.NetworkMode)
 	},
-	"-p":            currentPublish,
-	"--memory":      sizeOf(func(hc *container.HostConfig) int64 { return hc.Memory }),
-	"--memory-swap": sizeOf(func(hc *container.HostConfig) int64 { return hc.MemorySwap }),
-	"--shm-size":    sizeOf(func(hc *container.HostConfig) int64 { return hc.ShmSize }),
-	"--cpus": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+	policy.FieldPortBindings: currentPublish,
+	policy.FieldMemory:       sizeOf(func(hc *container.HostConfig) int64 { return hc.Memory }),
+	policy.FieldMemorySwap:   sizeOf(func(hc *container.HostConfig) int64 { return hc.MemorySwap }),
+	policy.FieldShmSize:      sizeOf(func(hc *container.HostConfig) int64 { return hc.ShmSize }),
+	policy.FieldNanoCPUs: func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
 		if hc.NanoCPUs == 0 {
 			return "0 (unlimited)"
 		}
 		return strconv.FormatFloat(float64(hc.NanoCPUs)/1e9, 'f', -1, 64)
 	},
-	"--cpu-shares": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+	policy.FieldCPUShares: func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
 		if hc.CPUShares == 0 {
 			return "0 (the engine's 1024)"
 		}
 		return strconv.FormatInt(hc.CPUShares, 10)
 	},
-	"--pids-limit": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+	policy.FieldPidsLimit: func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
 		if hc.PidsLimit == nil || *hc.PidsLimit <= 0 {
 			return "(none: unlimited)"
 		}
 		return strconv.FormatInt(*hc.PidsLimit, 10)
 	},
-	"--ulimit": func(_ container.InspectResponse, hc *container.HostConfig, v string) string {
-		name, _, _ := strings.Cut(v, "=")
+	policy.FieldUlimits: func(_ container.InspectResponse, hc *container.HostConfig, name string) string {
 		for _, u := range hc.Ulimits {
 			if u != nil && u.Name == name {
 				return fmt.Sprintf("%s=%d:%d", u.Name, u.Soft, u.Hard)
@@ -151,23 +154,22 @@ var currentOf = map[string]func(container.InspectResponse, *container.HostConfig
 		}
 		return absent
 	},
-	"--init": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+	policy.FieldInit: func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
 		if hc.Init == nil {
 			return absent
 		}
 		return strconv.FormatBool(*hc.Init)
 	},
-	"--log-driver": func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
+	policy.FieldLogDriver: func(_ container.InspectResponse, hc *container.HostConfig, _ string) string {
 		return orNone(hc.LogConfig.Type)
 	},
-	"--log-opt": func(_ container.InspectResponse, hc *container.HostConfig, v string) string {
-		k, _, _ := strings.Cut(v, "=")
+	policy.FieldLogOptions: func(_ container.InspectResponse, hc *container.HostConfig, k string) string {
 		if o, ok := hc.LogConfig.Config[k]; ok {
 			return k + "=" + o
 		}
 		return absent
 	},
-	"--security-opt": currentSecurityOpt,
+	policy.FieldSecurityOpt: currentSecurityOpt,
 }
 
 func sizeOf(field func(*container.HostConfig) int64) func(container.InspectResponse, *container.HostConfig, string) string {
@@ -179,18 +181,13 @@ func sizeOf(field func(*container.HostConfig) int64) func(container.InspectRespo
 		case n < 0:
 			return strconv.FormatInt(n, 10) + " (unlimited)"
 		}
-		return formatBytes(n)
+		return policy.FormatSize(n)
 	}
 }
 
-// currentMount is the mount the container has where a -v or --mount
-// change (the value as docker takes it) would mount with the profile's
-// default mode.
-func currentMount(c container.InspectResponse, _ *container.HostConfig, v string) string {
-	dst := bindDestination(v)
-	if strings.Contains(v, "target=") || strings.Contains(v, "type=") {
-		dst = mountTarget(v)
-	}
+// currentMount is the mount the container has at dst, where a change
+// would mount with the profile's default mode.
+func currentMount(c container.InspectResponse, _ *container.HostConfig, dst string) string {
 	for _, m := range c.Mounts {
 		if dst != "" && path.Clean(m.Destination) == path.Clean(dst) {
 			return describeMount(m)
@@ -211,21 +208,7 @@ func describeMount(m container.MountPoint) string {
 	return strings.TrimSpace(fmt.Sprintf("%s %s:%s:%s", m.Type, src, m.Destination, mode))
 }
 
-// mountTarget is the target of a --mount value (target=, dst= or
-// destination=).
-func mountTarget(v string) string {
-	for f := range strings.SplitSeq(v, ",") {
-		k, val, _ := strings.Cut(strings.Trim(f, `"`), "=")
-		switch k {
-		case "target", "dst", "destination":
-			return val
-		}
-	}
-	return ""
-}
-
-func currentVolumesFrom(_ container.InspectResponse, hc *container.HostConfig, v string) string {
-	name, _, _ := strings.Cut(v, ":")
+func currentVolumesFrom(_ container.InspectResponse, hc *container.HostConfig, name string) string {
 	for _, f := range hc.VolumesFrom {
 		if n, _, _ := strings.Cut(f, ":"); n == name {
 			return f
@@ -234,11 +217,10 @@ func currentVolumesFrom(_ container.InspectResponse, hc *container.HostConfig, v
 	return absent
 }
 
-// currentPublish is how the container publishes the port of a -p change
-// ([IP:][HOSTPORT:]PORT/PROTO).
-func currentPublish(_ container.InspectResponse, hc *container.HostConfig, v string) string {
-	spec := v[strings.LastIndex(v, ":")+1:]
-	p, err := network.ParsePort(spec)
+// currentPublish is how the container publishes the port (PORT/PROTO) of
+// a -p change.
+func currentPublish(_ container.InspectResponse, hc *container.HostConfig, port string) string {
+	p, err := network.ParsePort(port)
 	if err != nil {
 		return absent
 	}
@@ -253,17 +235,16 @@ func currentPublish(_ container.InspectResponse, hc *container.HostConfig, v str
 	return orNone(strings.Join(s, " "))
 }
 
-// currentSecurityOpt is the container's value for the security option a
-// change adds (no-new-privileges, seccomp or apparmor).
-func currentSecurityOpt(c container.InspectResponse, hc *container.HostConfig, v string) string {
-	key, _ := splitSecurityOpt(v)
+// currentSecurityOpt is the container's value for the security option
+// (key: no-new-privileges, seccomp or apparmor) a change adds.
+func currentSecurityOpt(c container.InspectResponse, hc *container.HostConfig, key string) string {
 	if key == "apparmor" {
 		return "AppArmorProfile=" + orNone(c.AppArmorProfile)
 	}
 	for _, o := range hc.SecurityOpt {
-		if k, val := splitSecurityOpt(o); k == key {
-			if key == "seccomp" && strings.HasPrefix(strings.TrimSpace(val), "{") {
-				return "seccomp=" + summarizeJSON(val)
+		if so := policy.ParseSecurityOpt(o); so.Key == key {
+			if so.IsInlineJSON() {
+				return "seccomp=" + summarizeJSON(so.Value)
 			}
 			return o
 		}

@@ -129,7 +129,7 @@ func (c *checker) capabilities() {
 }
 
 func capList(caps []string) string {
-	set := capSet(caps)
+	set := CapNameSet(caps)
 	out := make([]string, 0, len(set))
 	for k := range set {
 		out = append(out, k)
@@ -142,55 +142,55 @@ func capList(caps []string) string {
 // value; a recorded option with another value for the same key is the
 // engine's, not the plan's.
 func (c *checker) securityOpts() {
-	got := map[string]securityOpt{}
+	got := map[string]SecurityOpt{}
 	for _, raw := range c.got.HostConfig.SecurityOpt {
-		o := parseSecurityOpt(raw)
-		got[o.key] = o
+		o := ParseSecurityOpt(raw)
+		got[o.Key] = o
 	}
 	for _, raw := range c.want.HostConfig.SecurityOpt {
-		w := parseSecurityOpt(raw)
-		g, ok := got[w.key]
+		w := ParseSecurityOpt(raw)
+		g, ok := got[w.Key]
 		switch {
 		case !ok:
-			c.differ("security_opt "+w.key, showSecurityOpt(w), absent)
+			c.differ("security_opt "+w.Key, showSecurityOpt(w), absent)
 		case !sameSecurityValue(w, g):
-			c.differ("security_opt "+w.key, showSecurityOpt(w), showSecurityOpt(g))
+			c.differ("security_opt "+w.Key, showSecurityOpt(w), showSecurityOpt(g))
 		}
 	}
 }
 
-func sameSecurityValue(a, b securityOpt) bool {
-	switch a.key {
+func sameSecurityValue(a, b SecurityOpt) bool {
+	switch a.Key {
 	case "no-new-privileges":
-		av, aerr := strconv.ParseBool(a.value)
-		bv, berr := strconv.ParseBool(b.value)
+		av, aerr := strconv.ParseBool(a.Value)
+		bv, berr := strconv.ParseBool(b.Value)
 		return aerr == nil && berr == nil && av == bv
 	case "seccomp":
-		if a.value == b.value {
+		if a.Value == b.Value {
 			return true // as sent: the engine keeps the JSON verbatim, no need to compact 2×12 KB
 		}
 		var ca, cb bytes.Buffer
-		if json.Compact(&ca, []byte(a.value)) == nil && json.Compact(&cb, []byte(b.value)) == nil {
+		if json.Compact(&ca, []byte(a.Value)) == nil && json.Compact(&cb, []byte(b.Value)) == nil {
 			return ca.String() == cb.String()
 		}
 	}
-	return a.value == b.value
+	return a.Value == b.Value
 }
 
 // showSecurityOpt summarises an inline seccomp profile by its hash.
-func showSecurityOpt(o securityOpt) string {
-	if o.key == "seccomp" && strings.HasPrefix(strings.TrimSpace(o.value), "{") {
-		sum := sha256.Sum256([]byte(o.value))
+func showSecurityOpt(o SecurityOpt) string {
+	if o.IsInlineJSON() {
+		sum := sha256.Sum256([]byte(o.Value))
 		return "seccomp=<profile JSON sha256:" + hex.EncodeToString(sum[:6]) + ">"
 	}
-	return o.raw
+	return o.Raw
 }
 
 // appArmor: the engine records the profile it will apply.
 func (c *checker) appArmor() {
 	for _, raw := range c.want.HostConfig.SecurityOpt {
-		if o := parseSecurityOpt(raw); o.key == "apparmor" {
-			c.differ("apparmor", o.value, orString(c.got.AppArmorProfile, absent))
+		if o := ParseSecurityOpt(raw); o.Key == "apparmor" {
+			c.differ("apparmor", o.Value, orString(c.got.AppArmorProfile, absent))
 		}
 	}
 }
@@ -215,31 +215,8 @@ func (w wantMount) String() string {
 
 func (c *checker) wantMounts() []wantMount {
 	var out []wantMount
-	hc := c.want.HostConfig
-	for _, raw := range hc.Binds {
-		b, err := parseBind(raw)
-		if err != nil {
-			continue
-		}
-		w := wantMount{dst: path.Clean(b.dst), rw: b.mode != "ro", kind: mount.TypeVolume}
-		if isHostPath(b.src) {
-			w.src, w.kind = b.src, mount.TypeBind
-		}
-		out = append(out, w)
-	}
-	for _, m := range hc.Mounts {
-		w := wantMount{dst: path.Clean(m.Target), rw: !m.ReadOnly, kind: m.Type}
-		if m.Type == mount.TypeTmpfs {
-			continue // tmpfs mounts are not listed among Mounts
-		}
-		if m.Type == mount.TypeBind {
-			w.src = m.Source
-		}
-		out = append(out, w)
-	}
-	for v := range c.want.Config.Volumes {
-		dst, mode := splitAnonymous(v)
-		out = append(out, wantMount{dst: path.Clean(dst), rw: mode != "ro", kind: mount.TypeVolume})
+	for _, m := range c.want.Mounts() {
+		out = append(out, wantMount{dst: m.Target, src: m.Source, rw: m.RW, kind: m.Type})
 	}
 	return out
 }
@@ -310,11 +287,11 @@ func (c *checker) limits() {
 			c.differ(setting, show(want), show(got))
 		}
 	}
-	nonZero("memory", w.Memory, g.Memory, formatSize)
-	nonZero("memory_swap", w.MemorySwap, g.MemorySwap, formatSize)
+	nonZero("memory", w.Memory, g.Memory, FormatSize)
+	nonZero("memory_swap", w.MemorySwap, g.MemorySwap, FormatSize)
 	nonZero("cpus", w.NanoCPUs, g.NanoCPUs, formatCPUs)
 	nonZero("cpu_shares", w.CPUShares, g.CPUShares, itoa)
-	nonZero("shm_size", w.ShmSize, g.ShmSize, formatSize)
+	nonZero("shm_size", w.ShmSize, g.ShmSize, FormatSize)
 	if w.PidsLimit != nil {
 		got := absent
 		if g.PidsLimit != nil {
@@ -428,7 +405,7 @@ func CheckVolumes(plan *Plan, mounts []container.MountPoint, lookup func(name st
 			continue
 		}
 		e := &evaluation{p: p, plan: &Plan{}, hc: &container.HostConfig{}}
-		if !e.judgeVolumeFacts("volume "+m.Name, "", v.Driver, v.Options) {
+		if !e.judgeVolumeFacts(itemAs(FieldMounts, "volume "+m.Name), "", v.Driver, v.Options) {
 			out = append(out, Mismatch{Setting: "volume " + m.Name, Want: "a volume the profile permits", Got: e.plan.Refusals[0].Why + " (" + e.plan.Refusals[0].Key + ")"})
 		}
 	}

@@ -19,5 +19,17 @@
 // logging), policy_security.go (security options, seccomp, AppArmor),
 // policy_match.go (globs, key spelling), policy_copy.go (deep copy),
 // flagnames.go (request field -> docker flag), explain.go and
-// explain_docker.go (`hardrun explain`), check.go (after create).
+// explain_docker.go (`hardrun explain`), check.go (after create),
+// inspect.go (inspect data -> request, for audit and the plugin),
+// request_mounts.go (the mounts a request asks for), field.go (the typed
+// request field of a finding), cache.go (the bounded profile memos).
+//
+// One parser per docker syntax (style.md convention 13), exported for every
+// other package: syntax_bind.go (ParseBind, -v), syntax_mount.go
+// (ParseMount, --mount), syntax_secopt.go (ParseSecurityOpt),
+// syntax_cap.go (CapName, ParseCapability, ClientCapabilities) and
+// syntax_size.go (ParseSize, FormatSize).
+//
+// Performance machinery, each with what it buys: seccomp_builtin.go (the
+// built-ins' seccomp JSON at build time) and the memos in cache.go.
 package policy

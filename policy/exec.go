@@ -100,7 +100,7 @@ func (j *execJudge) user() {
 	if spec == "" || (j.p.AllowRoot && rootGroupOK) {
 		return // "" is the container's own user, judged when it was created
 	}
-	what := "exec " + item("Config.User", spec)
+	what := "exec " + itemText("Config.User", spec)
 	user, group := SplitUserSpec(spec)
 	spelledRoot := false
 	if id, err := EngineID(user); err == nil && id == 0 && !j.p.AllowRoot {
@@ -146,7 +146,7 @@ func (j *execJudge) workdir() {
 		return
 	}
 	if c := path.Clean("/" + wd); c == "/proc" || strings.HasPrefix(c, "/proc/") {
-		j.refuse("exec "+item("Config.WorkingDir", wd), keyEnforce,
+		j.refuse("exec "+itemText("Config.WorkingDir", wd), keyEnforce,
 			"a working directory under /proc can expose host file descriptors (CVE-2024-21626)")
 	}
 }

@@ -135,8 +135,8 @@ func (p *Plan) SeccompJSON() string {
 		return ""
 	}
 	for _, o := range p.Request.HostConfig.SecurityOpt {
-		if so := parseSecurityOpt(o); so.key == "seccomp" && strings.HasPrefix(strings.TrimSpace(so.value), "{") {
-			return so.value
+		if so := ParseSecurityOpt(o); so.IsInlineJSON() {
+			return so.Value
 		}
 	}
 	return ""

@@ -40,32 +40,32 @@ func dockerArgs(r *Request, seccompFile string) []string {
 // argList accumulates arguments, spelling flags with flagNames.
 type argList struct{ args []string }
 
-func (a *argList) add(field string, values ...string) {
+func (a *argList) add(field Field, values ...string) {
 	for _, v := range values {
 		a.args = append(a.args, flagFor(field), v)
 	}
 }
 
-func (a *argList) str(field, v string) {
+func (a *argList) str(field Field, v string) {
 	if v != "" {
 		a.add(field, v)
 	}
 }
 
-func (a *argList) boolean(field string, v bool) {
+func (a *argList) boolean(field Field, v bool) {
 	if v {
 		a.args = append(a.args, flagFor(field))
 	}
 }
 
-func (a *argList) int(field string, v int64) {
+func (a *argList) int(field Field, v int64) {
 	if v != 0 {
 		a.add(field, strconv.FormatInt(v, 10))
 	}
 }
 
 // keyValues adds field KEY=VALUE for each entry, in key order.
-func (a *argList) keyValues(field string, m map[string]string) {
+func (a *argList) keyValues(field Field, m map[string]string) {
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		a.add(field, k+"="+m[k])
 	}
@@ -198,7 +198,7 @@ func hostArgs(a *argList, hc *container.HostConfig, seccompFile string) {
 	a.str("HostConfig.Runtime", hc.Runtime)
 	a.str("HostConfig.Isolation", string(hc.Isolation))
 	if hc.ShmSize != 0 {
-		a.add("HostConfig.ShmSize", formatSize(hc.ShmSize))
+		a.add("HostConfig.ShmSize", FormatSize(hc.ShmSize))
 	}
 	if hc.OomScoreAdj != 0 {
 		a.add("HostConfig.OomScoreAdj", strconv.Itoa(hc.OomScoreAdj))
@@ -227,7 +227,7 @@ func filesystemArgs(a *argList, hc *container.HostConfig) {
 
 // securityOptArg names the file for an inline seccomp profile.
 func securityOptArg(opt, seccompFile string) string {
-	if so := parseSecurityOpt(opt); so.key == "seccomp" && strings.HasPrefix(strings.TrimSpace(so.value), "{") {
+	if so := ParseSecurityOpt(opt); so.IsInlineJSON() {
 		return "seccomp=" + seccompFile
 	}
 	return opt
@@ -265,16 +265,16 @@ func resourceArgs(a *argList, r *container.Resources) {
 
 func memoryArgs(a *argList, r *container.Resources) {
 	if r.Memory != 0 {
-		a.add("HostConfig.Resources.Memory", formatSize(r.Memory))
+		a.add("HostConfig.Resources.Memory", FormatSize(r.Memory))
 	}
 	switch {
 	case r.MemorySwap == -1:
 		a.add("HostConfig.Resources.MemorySwap", "-1")
 	case r.MemorySwap != 0:
-		a.add("HostConfig.Resources.MemorySwap", formatSize(r.MemorySwap))
+		a.add("HostConfig.Resources.MemorySwap", FormatSize(r.MemorySwap))
 	}
 	if r.MemoryReservation != 0 {
-		a.add("HostConfig.Resources.MemoryReservation", formatSize(r.MemoryReservation))
+		a.add("HostConfig.Resources.MemoryReservation", FormatSize(r.MemoryReservation))
 	}
 	if r.MemorySwappiness != nil {
 		a.add("HostConfig.Resources.MemorySwappiness", strconv.FormatInt(*r.MemorySwappiness, 10))

@@ -7,7 +7,7 @@ import "strings"
 // keeps its refusals and changes in the user's words (`--privileged`,
 // `-v /etc:/x`), and explain's docker line uses the same spellings.
 // Short forms are used where users mostly type them (-v, -p, -P, -e).
-var flagNames = map[string]string{
+var flagNames = map[Field]string{
 	"Name":                                   "--name",
 	"Platform":                               "--platform",
 	"Config.Hostname":                        "--hostname",
@@ -91,16 +91,23 @@ var flagNames = map[string]string{
 
 // flagFor returns the docker flag for a request field. An unknown field is a
 // programming error; the table test checks every field the policy names.
-func flagFor(field string) string {
+func flagFor(field Field) string {
 	if f, ok := flagNames[field]; ok {
 		return f
 	}
-	panic("policy: no docker flag for request field " + field)
+	panic("policy: no docker flag for request field " + string(field))
 }
 
 // item renders a refused or changed item as the user would have typed it:
 // item("HostConfig.PidMode", "host") is "--pid host".
-func item(field, value string) string {
+func item(field Field, value string) Item {
+	return Item{Field: field, Text: itemText(field, value)}
+}
+
+// itemAs is an item of field that the user would describe as text.
+func itemAs(field Field, text string) Item { return Item{Field: field, Text: text} }
+
+func itemText(field Field, value string) string {
 	f := flagFor(field)
 	if value == "" {
 		return f

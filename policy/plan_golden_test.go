@@ -7,13 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/moby/moby/api/types/container"
 
+	goldenfile "github.com/hardrun/hardrun/internal/golden"
 	"github.com/hardrun/hardrun/profiles"
 )
 
@@ -27,6 +27,7 @@ func loadBuiltin(t testing.TB, name string) *profiles.Profile {
 	l := profiles.NewLoader(profiles.SearchOptions{
 		ProfileDirs: []string{t.TempDir()},
 		Getenv:      func(k string) string { return map[string]string{"HOME": "/nonexistent"}[k] },
+		SystemDir:   t.TempDir(), // not the host's /etc/hardrun/profiles
 	})
 	p, err := l.Load(name)
 	if err != nil {
@@ -162,49 +163,5 @@ func TestExplainRefused(t *testing.T) {
 // golden compares got with a golden file, or rewrites it under -update.
 func golden(t *testing.T, file string, got []byte) {
 	t.Helper()
-	if updating() {
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("read golden file: %v (create it with: go test ./policy -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output; if the change is intended, refresh it with: go test ./policy -update\n%s",
-			file, lineDiff(string(want), string(got)))
-	}
-}
-
-// lineDiff shows the first lines that differ.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	shown := 0
-	for i := 0; i < max(len(w), len(g)) && shown < 10; i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			fmt.Fprintf(&b, "line %d:\n  want %s\n  got  %s\n", i+1, clipLine(wl), clipLine(gl))
-			shown++
-		}
-	}
-	return b.String()
-}
-
-func clipLine(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "..."
-	}
-	return s
+	goldenfile.Check(t, file, got)
 }

@@ -131,7 +131,13 @@ type AppArmorLoad struct {
 // Change is one thing the profile changed in the request, in the user's
 // words: {"--cap-drop", "ALL", "cap_drop", "default"}.
 type Change struct {
-	Flag  string `json:"flag"`
+	Flag string `json:"flag"`
+	// Field is the request field changed, Elem the element of it when the
+	// field holds several: a mount's or tmpfs's target, a security
+	// option's key, a ulimit's or log option's name, a label's key, a
+	// published port, a --volumes-from container.
+	Field Field  `json:"field"`
+	Elem  string `json:"elem,omitempty"`
 	Value string `json:"value"` // "" for a boolean flag set to true (--read-only)
 	Key   string `json:"key"`   // the profile key that made it; "" when none did (a resolved path)
 	// Why is "default" (the caller said nothing), "resolved" (a bind source
@@ -147,8 +153,11 @@ type Change struct {
 // profile that enforces nothing permits them.
 type Refusal struct {
 	Item string `json:"item"`
-	Key  string `json:"key"`
-	Why  string `json:"why,omitempty"`
+	// Field and Elem name what Item is, as Change's do.
+	Field Field  `json:"field"`
+	Elem  string `json:"elem,omitempty"`
+	Key   string `json:"key"`
+	Why   string `json:"why,omitempty"`
 }
 
 func (r Refusal) Error() string {
@@ -283,12 +292,19 @@ func newEvaluation(req Request, p *profiles.Profile, img ImageFacts, host HostFa
 // given reports whether the caller gave the docker flag (long name).
 func (e *evaluation) given(flag string) bool { return e.req.Set[flag] }
 
-func (e *evaluation) change(flag, value, key, why string) {
-	e.plan.Changes = append(e.plan.Changes, Change{Flag: flag, Value: value, Key: key, Why: why})
+func (e *evaluation) change(field Field, value, key, why string) {
+	e.changeElem(field, "", value, key, why)
 }
 
-func (e *evaluation) refuse(item, key, why string) {
-	e.plan.Refusals = append(e.plan.Refusals, Refusal{Item: item, Key: key, Why: why})
+// changeElem is a change of one element of a field that holds several.
+func (e *evaluation) changeElem(field Field, elem, value, key, why string) {
+	c := Change{Flag: flagFor(field), Field: field, Elem: elem, Value: value, Key: key, Why: why}
+	e.plan.Changes = append(e.plan.Changes, c)
+}
+
+func (e *evaluation) refuse(what Item, key, why string) {
+	r := Refusal{Item: what.Text, Field: what.Field, Elem: what.Elem, Key: key, Why: why}
+	e.plan.Refusals = append(e.plan.Refusals, r)
 }
 
 func (e *evaluation) notice(s string) { e.plan.Notices = append(e.plan.Notices, s) }
@@ -320,7 +336,7 @@ func (e *evaluation) applyLabels() {
 
 func (e *evaluation) setLabel(k, v string) {
 	e.cfg.Labels[k] = v
-	e.change(flagFor("Config.Labels"), k+"="+v, "", "label")
+	e.changeElem(FieldLabels, k, k+"="+v, "", "label")
 }
 
 // ProfileLabel is the io.hardrun.profile value for p: name@sha256:hash.

@@ -20,6 +20,7 @@ func copyRequest(r Request) Request {
 		NetworkingConfig: copyNetworkingConfig(r.NetworkingConfig),
 		Platform:         copyPlatform(r.Platform),
 		Set:              maps.Clone(r.Set),
+		RWMounts:         slices.Clone(r.RWMounts),
 	}
 }
 

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"path"
 	"slices"
@@ -28,7 +27,7 @@ func (e *evaluation) judgeFilesystem() {
 	e.applyImageVolumes(taken)
 	e.judgeVolumesFrom()
 	if e.given("use-api-socket") {
-		e.refuse(flagFor("use-api-socket"), keyEnforce, "it gives the container the Docker API, that is root on the host")
+		e.refuse(item("use-api-socket", ""), keyEnforce, "it gives the container the Docker API, that is root on the host")
 	}
 }
 
@@ -40,7 +39,7 @@ var userFilePaths = []string{"/etc", "/etc/passwd", "/etc/group"}
 
 func (e *evaluation) judgeUserFileMounts() {
 	for _, b := range e.hc.Binds {
-		if s, err := parseBind(b); err == nil && slices.Contains(userFilePaths, path.Clean(s.dst)) {
+		if s, err := ParseBind(b); err == nil && slices.Contains(userFilePaths, path.Clean(s.Target)) {
 			e.refuse(item("HostConfig.Binds", b), keyEnforce, userFileWhy)
 		}
 	}
@@ -55,13 +54,13 @@ func (e *evaluation) judgeUserFileMounts() {
 		}
 	}
 	for v := range e.cfg.Volumes {
-		if dst, _ := splitAnonymous(v); slices.Contains(userFilePaths, path.Clean(dst)) {
+		if dst, _ := SplitVolumeKey(v); slices.Contains(userFilePaths, path.Clean(dst)) {
 			e.refuse(item("Config.Volumes", v), keyEnforce, userFileWhy)
 		}
 	}
 	for _, v := range e.img.Volumes {
 		if slices.Contains(userFilePaths, path.Clean(v)) {
-			e.refuse("the image's VOLUME "+v, keyEnforce, userFileWhy)
+			e.refuse(itemAs(FieldVolumes, "the image's VOLUME "+v), keyEnforce, userFileWhy)
 		}
 	}
 }
@@ -73,19 +72,19 @@ func (e *evaluation) judgeReadOnly() {
 		return
 	}
 	if e.given("read-only") {
-		e.refuse(flagFor("HostConfig.ReadonlyRootfs")+"=false", "read_only: true", "")
+		e.refuse(itemAs(FieldReadonlyRootfs, flagFor(FieldReadonlyRootfs)+"=false"), "read_only: true", "")
 		return
 	}
 	e.hc.ReadonlyRootfs = true
-	e.change(flagFor("HostConfig.ReadonlyRootfs"), "", "read_only", "default")
+	e.change("HostConfig.ReadonlyRootfs", "", "read_only", "default")
 }
 
 // mountDestinations are the container paths the caller mounts something on.
 func (e *evaluation) mountDestinations() map[string]bool {
 	taken := map[string]bool{}
 	for _, b := range e.hc.Binds {
-		if s, err := parseBind(b); err == nil {
-			taken[path.Clean(s.dst)] = true
+		if s, err := ParseBind(b); err == nil {
+			taken[path.Clean(s.Target)] = true
 		}
 	}
 	for _, m := range e.hc.Mounts {
@@ -95,7 +94,7 @@ func (e *evaluation) mountDestinations() map[string]bool {
 		taken[path.Clean(dst)] = true
 	}
 	for v := range e.cfg.Volumes {
-		dst, _ := splitAnonymous(v)
+		dst, _ := SplitVolumeKey(v)
 		taken[path.Clean(dst)] = true
 	}
 	return taken
@@ -115,100 +114,8 @@ func (e *evaluation) applyTmpfs(taken map[string]bool) {
 		}
 		e.hc.Tmpfs[dst] = opts
 		taken[dst] = true
-		e.change(flagFor("HostConfig.Tmpfs"), t, "tmpfs", "default")
+		e.changeElem(FieldTmpfs, dst, t, "tmpfs", "default")
 	}
-}
-
-// bindSpec is one -v value: [SRC:]DST[:OPTS], OPTS comma-separated.
-type bindSpec struct {
-	src, dst string
-	mode     string   // "ro", "rw" or "" (none named)
-	opts     []string // every other option, in order
-}
-
-// parseBind splits a -v value as the engine's Linux parser does: at most
-// three colon-separated parts; two parts are SRC:DST unless the second is
-// a list of options (an anonymous volume with options).
-func parseBind(raw string) (bindSpec, error) {
-	parts := strings.Split(raw, ":")
-	var b bindSpec
-	switch len(parts) {
-	case 1:
-		b.dst = parts[0]
-	case 2:
-		if isBindOptions(parts[1]) {
-			b.dst = parts[0]
-			b.setOptions(parts[1])
-		} else {
-			b.src, b.dst = parts[0], parts[1]
-		}
-	case 3:
-		b.src, b.dst = parts[0], parts[1]
-		b.setOptions(parts[2])
-	default:
-		return b, fmt.Errorf("invalid volume specification %q", raw)
-	}
-	if b.dst == "" || !path.IsAbs(b.dst) {
-		return b, fmt.Errorf("invalid volume specification %q: the destination must be an absolute path", raw)
-	}
-	return b, nil
-}
-
-var bindOptionNames = map[string]bool{
-	"ro": true, "rw": true, "z": true, "Z": true, "nocopy": true,
-	"private": true, "rprivate": true, "shared": true, "rshared": true, "slave": true, "rslave": true,
-	"consistent": true, "cached": true, "delegated": true,
-}
-
-func isBindOptions(s string) bool {
-	for o := range strings.SplitSeq(s, ",") {
-		if !bindOptionNames[o] {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func (b *bindSpec) setOptions(s string) {
-	for o := range strings.SplitSeq(s, ",") {
-		switch o {
-		case "ro", "rw":
-			b.mode = o
-		case "":
-		default:
-			b.opts = append(b.opts, o)
-		}
-	}
-}
-
-func (b bindSpec) propagation() mount.Propagation {
-	for _, o := range b.opts {
-		if slices.Contains(mount.Propagations, mount.Propagation(o)) {
-			return mount.Propagation(o)
-		}
-	}
-	return ""
-}
-
-func (b bindSpec) String() string {
-	s := b.dst
-	if b.src != "" {
-		s = b.src + ":" + b.dst
-	}
-	opts := b.opts
-	if b.mode != "" {
-		opts = append([]string{b.mode}, opts...)
-	}
-	if len(opts) > 0 {
-		s += ":" + strings.Join(opts, ",")
-	}
-	return s
-}
-
-// isHostPath tells a bind source from a volume name: names cannot contain
-// "/" or start with ".".
-func isHostPath(src string) bool {
-	return strings.HasPrefix(src, ".") || strings.Contains(src, "/")
 }
 
 // judgeBinds judges each -v: host paths are resolved and judged (and the
@@ -217,7 +124,7 @@ func isHostPath(src string) bool {
 func (e *evaluation) judgeBinds() {
 	for i, raw := range e.hc.Binds {
 		what := item("HostConfig.Binds", raw)
-		b, err := parseBind(raw)
+		b, err := ParseBind(raw)
 		if err != nil {
 			e.refuse(what, keyEnforce, err.Error())
 			continue
@@ -227,50 +134,50 @@ func (e *evaluation) judgeBinds() {
 		}
 		if s := b.String(); s != raw {
 			e.hc.Binds[i] = s
-			e.change(flagFor("HostConfig.Binds"), s, bindChangeKey(raw, b), bindChangeWhy(raw, b))
+			e.changeElem(FieldBinds, b.Target, s, bindChangeKey(raw, b), bindChangeWhy(raw, b))
 		}
 	}
 }
 
 // judgeBind judges one parsed -v and updates its source and mode.
-func (e *evaluation) judgeBind(what string, b *bindSpec) bool {
-	if !isHostPath(b.src) {
-		if b.src != "" && !e.judgeNamedVolume(what, b.src, "", nil) {
+func (e *evaluation) judgeBind(what Item, b *Bind) bool {
+	if !b.IsHostPath() {
+		if b.Source != "" && !e.judgeNamedVolume(what, b.Source, "", nil) {
 			return false
 		}
-		if b.mode == "" && e.p.Volumes.DefaultMode == "ro" {
-			b.mode = "ro"
+		if b.Mode == "" && e.p.Volumes.DefaultMode == "ro" {
+			b.Mode = "ro"
 		}
 		return true
 	}
-	if !e.judgePropagation(what, b.propagation()) {
+	if !e.judgePropagation(what, b.Propagation()) {
 		return false
 	}
-	resolved, ok := e.judgeHostPath(what, b.src, b.mode == "rw")
+	resolved, ok := e.judgeHostPath(what, b.Source, b.Mode == "rw")
 	if !ok {
 		return false
 	}
-	b.src = resolved
-	if b.mode == "" {
-		b.mode = e.bindMode(resolved)
+	b.Source = resolved
+	if b.Mode == "" {
+		b.Mode = e.bindMode(resolved)
 	}
 	return true
 }
 
-func bindChangeKey(raw string, b bindSpec) string {
-	if old, err := parseBind(raw); err == nil && old.mode == "" && b.mode != "" {
+func bindChangeKey(raw string, b Bind) string {
+	if old, err := ParseBind(raw); err == nil && old.Mode == "" && b.Mode != "" {
 		return "volumes.default_mode"
 	}
 	return ""
 }
 
-func bindChangeWhy(raw string, b bindSpec) string {
-	old, _ := parseBind(raw)
+func bindChangeWhy(raw string, b Bind) string {
+	old, _ := ParseBind(raw)
 	var why []string
-	if old.mode == "" && b.mode != "" {
+	if old.Mode == "" && b.Mode != "" {
 		why = append(why, "default")
 	}
-	if old.src != b.src {
+	if old.Source != b.Source {
 		why = append(why, "resolved")
 	}
 	return strings.Join(why, ", ")
@@ -288,7 +195,7 @@ func (e *evaluation) bindMode(resolved string) string {
 
 // judgePropagation refuses shared and slave propagation: mounts made on
 // either side would then appear on the other.
-func (e *evaluation) judgePropagation(what string, p mount.Propagation) bool {
+func (e *evaluation) judgePropagation(what Item, p mount.Propagation) bool {
 	switch p {
 	case mount.PropagationShared, mount.PropagationRShared, mount.PropagationSlave, mount.PropagationRSlave:
 		e.refuse(what, keyEnforce, "bind propagation "+string(p)+" shares mounts between the host and the container")
@@ -303,7 +210,7 @@ var neverBind = []string{"/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/va
 // judgeHostPath resolves a bind source (relative to the caller's working
 // directory, symlinks and ".." resolved) and judges the result. A source
 // that does not exist is refused: docker's -v would create it on the host.
-func (e *evaluation) judgeHostPath(what, src string, rw bool) (string, bool) {
+func (e *evaluation) judgeHostPath(what Item, src string, rw bool) (string, bool) {
 	if !e.p.Volumes.AllowBind {
 		e.refuse(what, "volumes.allow_bind: false", "")
 		return "", false
@@ -338,7 +245,7 @@ func (e *evaluation) resolve(src string) (abs, resolved string, err error) {
 
 // judgeResolvedPath judges a resolved host path: the Docker socket, the
 // never-list, volumes.deny, and rw outside allow_rw.
-func (e *evaluation) judgeResolvedPath(what, abs, resolved string, rw bool) bool {
+func (e *evaluation) judgeResolvedPath(what Item, abs, resolved string, rw bool) bool {
 	if key, why := e.hostPathRefusal(abs, resolved); key != "" {
 		e.refuse(what, key, why)
 		return false
@@ -454,7 +361,7 @@ func (e *evaluation) driverAllowed(driver string) bool {
 // sysfs, a block device or an overlay of host layers are all "options").
 // Options that bind a host path or mount a host device are refused under
 // every enforcing profile.
-func (e *evaluation) judgeNamedVolume(what, name, driver string, opts map[string]string) bool {
+func (e *evaluation) judgeNamedVolume(what Item, name, driver string, opts map[string]string) bool {
 	if driver == "" {
 		driver = e.hc.VolumeDriver
 	}
@@ -481,7 +388,7 @@ func (e *evaluation) judgeNamedVolume(what, name, driver string, opts map[string
 
 // judgeVolumeFacts judges one driver and its options; existing says the
 // volume exists already ("volume NAME was created with ").
-func (e *evaluation) judgeVolumeFacts(what, existing, driver string, opts map[string]string) bool {
+func (e *evaluation) judgeVolumeFacts(what Item, existing, driver string, opts map[string]string) bool {
 	if !e.driverAllowed(driver) {
 		e.refuse(what, keyList("volumes.drivers_allow", e.p.Volumes.DriversAllow), orString(existing, "its ")+"driver "+driver)
 		return false
@@ -548,7 +455,7 @@ func (e *evaluation) judgeMounts() {
 			continue
 		}
 		if after := mountSpec(*m); ok && after != before {
-			e.change(flagFor("HostConfig.Mounts"), after, key, mountChangeWhy(key))
+			e.changeElem(FieldMounts, m.Target, after, key, mountChangeWhy(key))
 		}
 	}
 }
@@ -567,18 +474,19 @@ func mountChangeWhy(key string) string {
 
 // mountExplicitRW reports a --mount the caller asked rw for. An Engine API
 // mount cannot tell "readonly=false" from no readonly at all, so the
-// translation marks an explicit readonly=false as Set["mount-rw:TARGET"];
-// without it a --mount names no mode and gets volumes.default_mode.
+// translation lists the targets of an explicit readonly=false in
+// Request.RWMounts; any other --mount names no mode and gets
+// volumes.default_mode.
 // bind-recursive=writable (ReadOnlyNonRecursive) leaves submounts writable
 // and is judged as rw.
 func (e *evaluation) mountExplicitRW(m *mount.Mount) bool {
 	if m.ReadOnly {
 		return m.Type == mount.TypeBind && m.BindOptions != nil && m.BindOptions.ReadOnlyNonRecursive
 	}
-	return e.given("mount-rw:" + m.Target)
+	return slices.Contains(e.req.RWMounts, m.Target)
 }
 
-func (e *evaluation) judgeBindMount(what string, m *mount.Mount) (bool, string) {
+func (e *evaluation) judgeBindMount(what Item, m *mount.Mount) (bool, string) {
 	if m.BindOptions != nil && !e.judgePropagation(what, m.BindOptions.Propagation) {
 		return false, ""
 	}
@@ -595,7 +503,7 @@ func (e *evaluation) judgeBindMount(what string, m *mount.Mount) (bool, string) 
 	return true, ""
 }
 
-func (e *evaluation) judgeVolumeMount(what string, m *mount.Mount) (bool, string) {
+func (e *evaluation) judgeVolumeMount(what Item, m *mount.Mount) (bool, string) {
 	var opts map[string]string
 	var driver string
 	if m.VolumeOptions != nil && m.VolumeOptions.DriverConfig != nil {
@@ -611,12 +519,6 @@ func (e *evaluation) judgeVolumeMount(what string, m *mount.Mount) (bool, string
 	return true, ""
 }
 
-// splitAnonymous splits a Config.Volumes key, "DST" or "DST:MODE".
-func splitAnonymous(v string) (dst, mode string) {
-	dst, mode, _ = strings.Cut(v, ":")
-	return dst, mode
-}
-
 // judgeAnonymousVolumes gives the caller's anonymous volumes (-v /data) the
 // default mode. An anonymous volume stays writable under --read-only, so a
 // read-only one becomes a --mount type=volume, which carries the mode.
@@ -627,14 +529,14 @@ func (e *evaluation) judgeAnonymousVolumes() {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		dst, mode := splitAnonymous(k)
+		dst, mode := SplitVolumeKey(k)
 		if mode == "rw" || (mode == "" && e.p.Volumes.DefaultMode != "ro") {
 			continue
 		}
 		delete(e.cfg.Volumes, k)
 		e.hc.Mounts = append(e.hc.Mounts, mount.Mount{Type: mount.TypeVolume, Target: dst, ReadOnly: true})
 		if mode == "" {
-			e.change(flagFor("Config.Volumes"), dst+":ro", "volumes.default_mode", "default")
+			e.changeElem(FieldVolumes, dst, dst+":ro", "volumes.default_mode", "default")
 		}
 	}
 }
@@ -654,7 +556,7 @@ func (e *evaluation) applyImageVolumes(taken map[string]bool) {
 		taken[dst] = true
 		m := mount.Mount{Type: mount.TypeVolume, Target: dst, ReadOnly: true}
 		e.hc.Mounts = append(e.hc.Mounts, m)
-		e.change(flagFor("HostConfig.Mounts"), mountSpec(m), "volumes.default_mode", "image VOLUME")
+		e.changeElem(FieldMounts, dst, mountSpec(m), "volumes.default_mode", "image VOLUME")
 	}
 }
 
@@ -674,12 +576,12 @@ func (e *evaluation) judgeVolumesFrom() {
 		}
 		if s := name + ":" + mode; mode != "" && s != raw {
 			e.hc.VolumesFrom[i] = s
-			e.change(flagFor("HostConfig.VolumesFrom"), s, "volumes.default_mode", "default")
+			e.changeElem(FieldVolumesFrom, name, s, "volumes.default_mode", "default")
 		}
 	}
 }
 
-func (e *evaluation) judgeInheritedMounts(what string, mounts []container.MountPoint, mode string) bool {
+func (e *evaluation) judgeInheritedMounts(what Item, mounts []container.MountPoint, mode string) bool {
 	for _, mp := range mounts {
 		rw := mode == "rw" || (mode == "" && mp.RW)
 		if !e.judgeInheritedMount(what, mp, rw) {
@@ -689,7 +591,7 @@ func (e *evaluation) judgeInheritedMounts(what string, mounts []container.MountP
 	return true
 }
 
-func (e *evaluation) judgeInheritedMount(what string, mp container.MountPoint, rw bool) bool {
+func (e *evaluation) judgeInheritedMount(what Item, mp container.MountPoint, rw bool) bool {
 	switch mp.Type {
 	case mount.TypeBind:
 		if !e.p.Volumes.AllowBind {

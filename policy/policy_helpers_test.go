@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"flag"
 	"fmt"
 	"io/fs"
 	"net/netip"
@@ -12,21 +11,13 @@ import (
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 
+	goldenfile "github.com/hardrun/hardrun/internal/golden"
 	"github.com/hardrun/hardrun/profiles"
 )
 
-// Golden files are refreshed with `go test ./policy -update`. The flag is
-// registered here unless another test file of the package already did.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite the golden files under testdata/")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
+// Golden files are refreshed with `go test ./policy -update` (the flag is
+// internal/golden's).
+func updating() bool { return *goldenfile.Update }
 
 // testProfile returns a profile built in code from the contract's example
 // and the built-ins it describes, so the policy tests do not depend on the

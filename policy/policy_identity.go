@@ -28,7 +28,7 @@ func (e *evaluation) judgeIdentity() {
 func (e *evaluation) judgeUser() {
 	if e.cfg.User == "" && e.imageUserIsRoot() && e.p.User != "" {
 		e.cfg.User = e.p.User
-		e.change(flagFor("Config.User"), e.p.User, "user", "default")
+		e.change("Config.User", e.p.User, "user", "default")
 	}
 	if e.refuseRootSpelling() {
 		return
@@ -93,14 +93,14 @@ func spelledAs(spelling, id string) string {
 
 // userItem names the user the engine will run the process as, in the
 // user's words, and returns its spelling.
-func (e *evaluation) userItem() (string, string) {
+func (e *evaluation) userItem() (Item, string) {
 	if u := e.cfg.User; u != "" {
 		if e.given("user") {
-			return item("Config.User", u), u
+			return item(FieldUser, u), u
 		}
-		return item("Config.User", u) + " (the profile's user)", u
+		return itemAs(FieldUser, itemText(FieldUser, u)+" (the profile's user)"), u
 	}
-	return "running as the image's user " + orString(e.img.User, "root"), e.img.User
+	return itemAs(FieldUser, "running as the image's user "+orString(e.img.User, "root")), e.img.User
 }
 
 // JudgeIdentity resolves the plan's user and --group-add against the
@@ -116,7 +116,7 @@ func JudgeIdentity(plan *Plan, files UserFiles) []Refusal {
 	what, u := e.userItem()
 	id, err := ResolveIdentity(u, e.hc.GroupAdd, files)
 	if err != nil {
-		return []Refusal{{Item: what, Key: keyEnforce, Why: "cannot be judged: " + err.Error()}}
+		return []Refusal{{Item: what.Text, Field: what.Field, Key: keyEnforce, Why: "cannot be judged: " + err.Error()}}
 	}
 	if id.RootUser() && !p.AllowRoot {
 		e.refuse(what, "allow_root: false", "it resolves to uid 0 in the image's /etc/passwd")
@@ -174,7 +174,7 @@ func isRootID(id string) bool {
 func (e *evaluation) judgeWorkdir() {
 	wd, what := e.cfg.WorkingDir, item("Config.WorkingDir", e.cfg.WorkingDir)
 	if wd == "" {
-		wd, what = e.img.WorkingDir, "the image's WORKDIR "+e.img.WorkingDir
+		wd, what = e.img.WorkingDir, itemAs(FieldWorkingDir, "the image's WORKDIR "+e.img.WorkingDir)
 	}
 	if wd == "" {
 		return

@@ -46,7 +46,7 @@ func (e *evaluation) applyDefaultNetwork() {
 		e.plan.EnsureNetwork = name
 	}
 	e.hc.NetworkMode = container.NetworkMode(name)
-	e.change(flagFor("HostConfig.NetworkMode"), name, "network.default", "default")
+	e.change("HostConfig.NetworkMode", name, "network.default", "default")
 	// docker puts --ip, --network-alias and the like given without
 	// --network under "default": they belong to the network chosen here.
 	// An empty one is dropped, as docker sends none for a lone network.
@@ -70,7 +70,7 @@ func (e *evaluation) judgeEndpoints() {
 	}
 }
 
-func (e *evaluation) judgeNetworkName(what, name string) {
+func (e *evaluation) judgeNetworkName(what Item, name string) {
 	if !e.networkAllowed(name) {
 		e.refuse(what, keyList("network.allow", e.p.Network.Allow), "")
 		return
@@ -137,7 +137,7 @@ func (e *evaluation) judgePublish() {
 			if !b.HostIP.IsValid() {
 				b.HostIP = ip
 				e.hc.PortBindings[p][i] = b
-				e.change(flagFor("HostConfig.PortBindings"), portSpec(p, b), "network.publish_host_ip", "default")
+				e.changeElem(FieldPortBindings, p.String(), portSpec(p, b), "network.publish_host_ip", "default")
 			}
 		}
 	}
@@ -153,7 +153,7 @@ func (e *evaluation) refusePublish() {
 		}
 	}
 	if e.hc.PublishAllPorts {
-		e.refuse(flagFor("HostConfig.PublishAllPorts"), "network.publish: false", "")
+		e.refuse(item("HostConfig.PublishAllPorts", ""), "network.publish: false", "")
 	}
 }
 
@@ -178,7 +178,7 @@ func (e *evaluation) bindExposedPorts(ip netip.Addr) {
 		}
 		b := network.PortBinding{HostIP: ip}
 		e.hc.PortBindings[p] = []network.PortBinding{b}
-		e.change(flagFor("HostConfig.PortBindings"), portSpec(p, b), "network.publish_host_ip", "default")
+		e.changeElem(FieldPortBindings, p.String(), portSpec(p, b), "network.publish_host_ip", "default")
 	}
 }
 

@@ -24,27 +24,10 @@ func (e *evaluation) judgePrivileged() {
 		return
 	}
 	if !e.p.Privileged {
-		e.refuse(flagFor("HostConfig.Privileged"), "privileged: false", "")
+		e.refuse(item("HostConfig.Privileged", ""), "privileged: false", "")
 		return
 	}
 	e.notice("--privileged: the engine applies no capability, seccomp, AppArmor or device limits to a privileged container (privileged: true)")
-}
-
-// normalizeCap spells a capability as the profiles do: upper case, no CAP_
-// prefix ("cap_sys_admin", "CAP_SYS_ADMIN" and "sys_admin" are SYS_ADMIN).
-func normalizeCap(c string) string {
-	c = strings.ToUpper(strings.TrimSpace(c))
-	return strings.TrimPrefix(c, "CAP_")
-}
-
-func capSet(caps ...[]string) map[string]bool {
-	s := map[string]bool{}
-	for _, list := range caps {
-		for _, c := range list {
-			s[normalizeCap(c)] = true
-		}
-	}
-	return s
 }
 
 // judgeCapabilities: a caller's --cap-add must be in cap_add or cap_allow
@@ -53,23 +36,23 @@ func capSet(caps ...[]string) map[string]bool {
 // are added (docker's --cap-add adds to the default set too), less what
 // the caller drops.
 func (e *evaluation) judgeCapabilities() {
-	permitted := capSet(e.p.CapAdd, e.p.CapAllow)
+	permitted := CapNameSet(e.p.CapAdd, e.p.CapAllow)
 	for _, c := range e.hc.CapAdd {
-		if n := normalizeCap(c); !permitted[n] && !permitted["ALL"] {
+		if n := CapName(c); !permitted[n] && !permitted["ALL"] {
 			e.refuse(item("HostConfig.CapAdd", c), keyList("cap_allow", e.p.CapAllow), "")
 		}
 	}
-	callerDrops, added := capSet(e.hc.CapDrop), capSet(e.hc.CapAdd)
+	callerDrops, added := CapNameSet(e.hc.CapDrop), CapNameSet(e.hc.CapAdd)
 	for _, c := range e.p.CapDrop {
-		if !callerDrops[normalizeCap(c)] {
+		if !callerDrops[CapName(c)] {
 			e.hc.CapDrop = append(e.hc.CapDrop, c)
-			e.change(flagFor("HostConfig.CapDrop"), c, "cap_drop", "default")
+			e.change("HostConfig.CapDrop", c, "cap_drop", "default")
 		}
 	}
 	for _, c := range e.p.CapAdd {
-		if n := normalizeCap(c); !added[n] && !callerDrops[n] && !callerDrops["ALL"] {
+		if n := CapName(c); !added[n] && !callerDrops[n] && !callerDrops["ALL"] {
 			e.hc.CapAdd = append(e.hc.CapAdd, c)
-			e.change(flagFor("HostConfig.CapAdd"), c, "cap_add", "default")
+			e.change("HostConfig.CapAdd", c, "cap_add", "default")
 		}
 	}
 }
@@ -97,13 +80,13 @@ func (e *evaluation) judgeNamespaces() {
 	for _, n := range e.namespaceModes() {
 		switch {
 		case n.mode == "host" && !allowed[n.ns]:
-			e.refuse(item(n.field, n.mode), key, "")
+			e.refuse(item(Field(n.field), n.mode), key, "")
 		case strings.HasPrefix(n.mode, "container:"):
 			if !allowed[n.ns] {
-				e.refuse(item(n.field, n.mode), key, "")
+				e.refuse(item(Field(n.field), n.mode), key, "")
 				continue
 			}
-			e.judgeJoinedContainer(item(n.field, n.mode), strings.TrimPrefix(n.mode, "container:"), n.ns)
+			e.judgeJoinedContainer(item(Field(n.field), n.mode), strings.TrimPrefix(n.mode, "container:"), n.ns)
 		}
 	}
 	if e.hc.Cgroup != "" {
@@ -120,12 +103,12 @@ func (e *evaluation) applyPrivateCgroupns(hostAllowed bool) {
 		return
 	}
 	e.hc.CgroupnsMode = "private"
-	e.change(flagFor("HostConfig.CgroupnsMode"), "private", "namespaces_allow_host", "default")
+	e.change("HostConfig.CgroupnsMode", "private", "namespaces_allow_host", "default")
 }
 
 // judgeJoinedContainer judges a container whose namespace ns (pid, ipc,
 // net) the request joins.
-func (e *evaluation) judgeJoinedContainer(what, name, ns string) {
+func (e *evaluation) judgeJoinedContainer(what Item, name, ns string) {
 	c, ok := e.lookupContainer(what, name)
 	if !ok {
 		return
@@ -139,7 +122,7 @@ func (e *evaluation) judgeJoinedContainer(what, name, ns string) {
 	}
 }
 
-func (e *evaluation) judgeJoinedHost(what, name, ns string) {
+func (e *evaluation) judgeJoinedHost(what Item, name, ns string) {
 	why := "container " + name + " shares the host's " + ns + " namespace"
 	if ns == "net" {
 		if !e.networkAllowed("host") {
@@ -166,7 +149,7 @@ func joinedMode(hc *container.HostConfig, ns string) string {
 
 // lookupContainer asks the host facts for a container; a failed lookup
 // refuses the item, as it cannot be judged.
-func (e *evaluation) lookupContainer(what, name string) (ContainerFacts, bool) {
+func (e *evaluation) lookupContainer(what Item, name string) (ContainerFacts, bool) {
 	if e.host.Container == nil {
 		e.refuse(what, keyEnforce, "cannot be judged: no container lookup")
 		return ContainerFacts{}, false

@@ -49,14 +49,14 @@ func (e *evaluation) applyMemory() {
 	case ceil > 0 && e.hc.Memory <= 0:
 		e.refuse(item("HostConfig.Resources.Memory", strconv.FormatInt(e.hc.Memory, 10)), key, "it sets no memory limit")
 	case ceil > 0 && e.hc.Memory > ceil:
-		e.refuse(item("HostConfig.Resources.Memory", formatSize(e.hc.Memory)), key, "")
+		e.refuse(item("HostConfig.Resources.Memory", FormatSize(e.hc.Memory)), key, "")
 	}
 	e.applySwap(0)
 }
 
 func (e *evaluation) setMemory(n int64, spelled, key string) {
 	e.hc.Memory = n
-	e.change(flagFor("HostConfig.Resources.Memory"), spelled, key, "default")
+	e.change("HostConfig.Resources.Memory", spelled, key, "default")
 }
 
 // applySwap: limits.memory_swap when the caller gives no --memory-swap and
@@ -69,7 +69,7 @@ func (e *evaluation) applySwap(profileMemory int64) {
 	if spelled == "" || e.hc.MemorySwap != 0 || e.given("memory-swap") || e.hc.Memory <= 0 {
 		return
 	}
-	flag := flagFor("HostConfig.Resources.MemorySwap")
+	flag := FieldMemorySwap
 	if spelled == "-1" {
 		e.hc.MemorySwap = -1
 		e.change(flag, spelled, "limits.memory_swap", "default")
@@ -83,7 +83,7 @@ func (e *evaluation) applySwap(profileMemory int64) {
 	}
 	lim := e.p.Limits.MemoryBytes()
 	e.hc.MemorySwap = e.hc.Memory + max(0, swap-lim)
-	e.change(flag, formatSize(e.hc.MemorySwap), "limits.memory_swap", "default")
+	e.change(flag, FormatSize(e.hc.MemorySwap), "limits.memory_swap", "default")
 }
 
 // applyCPUs: limits.cpus (or max.cpus) when the caller sets no CPU limit of
@@ -93,7 +93,7 @@ func (e *evaluation) applyCPUs() {
 	lim, ceil := e.p.Limits.NanoCPUs(), e.p.Max.NanoCPUs()
 	said := e.hc.NanoCPUs != 0 || e.hc.CPUQuota != 0 || e.hc.CPUPeriod != 0 ||
 		e.given("cpus") || e.given("cpu-quota") || e.given("cpu-period")
-	flag := flagFor("HostConfig.Resources.NanoCPUs")
+	flag := FieldNanoCPUs
 	switch {
 	case !said && lim > 0:
 		e.hc.NanoCPUs = lim
@@ -114,7 +114,7 @@ func (e *evaluation) applyCPUs() {
 
 // effectiveCPUs is the caller's CPU limit in nano CPUs, and the flag that
 // set it in the user's words.
-func (e *evaluation) effectiveCPUs() (int64, string) {
+func (e *evaluation) effectiveCPUs() (int64, Item) {
 	r := e.hc.Resources
 	switch {
 	case r.NanoCPUs > 0:
@@ -138,14 +138,14 @@ func (e *evaluation) applyCPUShares() {
 		return
 	}
 	e.hc.CPUShares = e.p.Limits.CPUShares
-	e.change(flagFor("HostConfig.Resources.CPUShares"), strconv.FormatInt(e.p.Limits.CPUShares, 10), "limits.cpu_shares", "default")
+	e.change("HostConfig.Resources.CPUShares", strconv.FormatInt(e.p.Limits.CPUShares, 10), "limits.cpu_shares", "default")
 }
 
 // applyPids: limits.pids (or max.pids) when the caller gives no
 // --pids-limit; max.pids for the caller's (0 and -1 are no limit).
 func (e *evaluation) applyPids() {
 	lim, ceil := e.p.Limits.Pids, e.p.Max.Pids
-	flag := flagFor("HostConfig.Resources.PidsLimit")
+	flag := FieldPidsLimit
 	// docker always sends the pointer; 0 is what it sends for no flag.
 	unset := e.hc.PidsLimit == nil || *e.hc.PidsLimit == 0
 	if unset && !e.given("pids-limit") {
@@ -186,7 +186,7 @@ func (e *evaluation) applyShmSize() {
 		return
 	}
 	e.hc.ShmSize = e.p.Limits.ShmSizeBytes()
-	e.change(flagFor("HostConfig.ShmSize"), e.p.Limits.ShmSize, "limits.shm_size", "default")
+	e.change("HostConfig.ShmSize", e.p.Limits.ShmSize, "limits.shm_size", "default")
 }
 
 // applyUlimits adds each of limits.ulimits the caller does not set.
@@ -202,7 +202,7 @@ func (e *evaluation) applyUlimits() {
 			continue
 		}
 		e.hc.Ulimits = append(e.hc.Ulimits, &container.Ulimit{Name: name, Soft: soft, Hard: hard})
-		e.change(flagFor("HostConfig.Resources.Ulimits"), name+"="+v, "limits.ulimits", "default")
+		e.changeElem(FieldUlimits, name, name+"="+v, "limits.ulimits", "default")
 	}
 }
 
@@ -211,7 +211,7 @@ func (e *evaluation) applyUlimits() {
 // processes.
 func (e *evaluation) judgeOOMKillDisable() {
 	if d := e.hc.OomKillDisable; d != nil && *d && e.hc.Memory <= 0 {
-		e.refuse(flagFor("HostConfig.Resources.OomKillDisable"), keyEnforce, "there is no memory limit")
+		e.refuse(item("HostConfig.Resources.OomKillDisable", ""), keyEnforce, "there is no memory limit")
 	}
 }
 
@@ -245,8 +245,8 @@ func (e *evaluation) judgeRestartBinds() {
 // hostBindSource returns the first host path the request binds, "" if none.
 func (e *evaluation) hostBindSource() string {
 	for _, raw := range e.hc.Binds {
-		if b, err := parseBind(raw); err == nil && b.src != "" && isHostPath(b.src) {
-			return b.src
+		if b, err := ParseBind(raw); err == nil && b.Source != "" && b.IsHostPath() {
+			return b.Source
 		}
 	}
 	for _, m := range e.hc.Mounts {
@@ -287,7 +287,7 @@ func (e *evaluation) applyInit() {
 	}
 	t := true
 	e.hc.Init = &t
-	e.change(flagFor("HostConfig.Init"), "", "init", "default")
+	e.change("HostConfig.Init", "", "init", "default")
 }
 
 // applyLogging sets the profile's log driver and options when the caller
@@ -299,13 +299,13 @@ func (e *evaluation) applyLogging() {
 		return
 	}
 	lc.Type = e.p.Logging.Driver
-	e.change(flagFor("HostConfig.LogConfig.Type"), lc.Type, "logging.driver", "default")
+	e.change("HostConfig.LogConfig.Type", lc.Type, "logging.driver", "default")
 	if len(e.p.Logging.Options) == 0 {
 		return
 	}
 	lc.Config = maps.Clone(e.p.Logging.Options)
 	for _, k := range sortedKeys(lc.Config) {
-		e.change(flagFor("HostConfig.LogConfig.Config"), k+"="+lc.Config[k], "logging.options", "default")
+		e.changeElem(FieldLogOptions, k, k+"="+lc.Config[k], "logging.options", "default")
 	}
 }
 
@@ -317,19 +317,6 @@ func (e *evaluation) judgeLogDriver() {
 	if t := e.hc.LogConfig.Type; t != "" && !matchAnyGlob(e.p.LoggingAllow, t) {
 		e.refuse(item("HostConfig.LogConfig.Type", t), keyList("logging_allow", e.p.LoggingAllow), "")
 	}
-}
-
-// formatSize spells bytes in the largest unit that divides them: 1g, 64m.
-func formatSize(n int64) string {
-	for _, u := range []struct {
-		suffix string
-		size   int64
-	}{{"t", 1 << 40}, {"g", 1 << 30}, {"m", 1 << 20}, {"k", 1 << 10}} {
-		if n != 0 && n%u.size == 0 {
-			return strconv.FormatInt(n/u.size, 10) + u.suffix
-		}
-	}
-	return strconv.FormatInt(n, 10)
 }
 
 func formatCPUs(nano int64) string {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/hardrun/hardrun/apparmor"
 	"github.com/hardrun/hardrun/profiles"
@@ -19,7 +18,7 @@ import (
 func (e *evaluation) judgeSecurity() {
 	var st securityState
 	for _, raw := range e.hc.SecurityOpt {
-		e.judgeSecurityOpt(parseSecurityOpt(raw), &st)
+		e.judgeSecurityOpt(ParseSecurityOpt(raw), &st)
 	}
 	e.judgeSystemPaths()
 	e.applyNoNewPrivileges(st)
@@ -32,52 +31,30 @@ type securityState struct {
 	nnp, seccomp, apparmor bool
 }
 
-// securityOpt is one --security-opt value, split as the engine splits it:
-// at the first "=", else (the deprecated form) at the first ":".
-type securityOpt struct {
-	raw, key, value string
-}
-
-func parseSecurityOpt(raw string) securityOpt {
-	switch raw {
-	case "no-new-privileges":
-		return securityOpt{raw, raw, "true"}
-	case "disable":
-		return securityOpt{raw, "label", "disable"}
-	}
-	if k, v, ok := strings.Cut(raw, "="); ok {
-		return securityOpt{raw, k, v}
-	}
-	if k, v, ok := strings.Cut(raw, ":"); ok {
-		return securityOpt{raw, k, v}
-	}
-	return securityOpt{raw, raw, ""}
-}
-
 // securityItem spells an option in the user's words; an inline seccomp
 // profile (docker's CLI sends the file's content) is summarised.
-func securityItem(o securityOpt) string {
-	if o.key == "seccomp" && strings.HasPrefix(strings.TrimSpace(o.value), "{") {
-		return flagFor("HostConfig.SecurityOpt") + fmt.Sprintf(" seccomp=<profile JSON, %d bytes>", len(o.value))
+func securityItem(o SecurityOpt) Item {
+	if o.IsInlineJSON() {
+		return itemAs(FieldSecurityOpt, flagFor(FieldSecurityOpt)+fmt.Sprintf(" seccomp=<profile JSON, %d bytes>", len(o.Value))).withElem(o.Key)
 	}
-	return item("HostConfig.SecurityOpt", o.raw)
+	return item(FieldSecurityOpt, o.Raw).withElem(o.Key)
 }
 
-func (e *evaluation) judgeSecurityOpt(o securityOpt, st *securityState) {
+func (e *evaluation) judgeSecurityOpt(o SecurityOpt, st *securityState) {
 	what := securityItem(o)
-	switch o.key {
+	switch o.Key {
 	case "no-new-privileges":
-		e.judgeNoNewPrivilegesOpt(what, o.value, st)
+		e.judgeNoNewPrivilegesOpt(what, o.Value, st)
 	case "seccomp":
-		e.judgeSeccompOpt(what, o.value, st)
+		e.judgeSeccompOpt(what, o.Value, st)
 	case "apparmor":
-		e.judgeAppArmorOpt(what, o.value, st)
+		e.judgeAppArmorOpt(what, o.Value, st)
 	case "label":
-		e.judgeLabelOpt(what, o.value)
+		e.judgeLabelOpt(what, o.Value)
 	case "systempaths":
 		e.refuse(what, keyEnforce, "it unmasks the /proc and /sys paths the engine hides")
 	case "writable-cgroups":
-		if v, err := strconv.ParseBool(o.value); err != nil || v {
+		if v, err := strconv.ParseBool(o.Value); err != nil || v {
 			e.refuse(what, keyEnforce, "it mounts the cgroup file system writable")
 		}
 	default:
@@ -90,16 +67,16 @@ func (e *evaluation) judgeSecurityOpt(o securityOpt, st *securityState) {
 // an empty list unmasks /proc/kcore, /proc/sysrq-trigger and the like.
 func (e *evaluation) judgeSystemPaths() {
 	if e.hc.MaskedPaths != nil {
-		e.refuse(flagFor("HostConfig.MaskedPaths"), keyEnforce, "it replaces the paths the engine masks in /proc and /sys")
+		e.refuse(item("HostConfig.MaskedPaths", ""), keyEnforce, "it replaces the paths the engine masks in /proc and /sys")
 	}
 	if e.hc.ReadonlyPaths != nil {
-		e.refuse(flagFor("HostConfig.ReadonlyPaths"), keyEnforce, "it replaces the paths the engine makes read-only in /proc")
+		e.refuse(item("HostConfig.ReadonlyPaths", ""), keyEnforce, "it replaces the paths the engine makes read-only in /proc")
 	}
 }
 
 // judgeNoNewPrivilegesOpt takes every spelling strconv.ParseBool takes, as
 // the engine does.
-func (e *evaluation) judgeNoNewPrivilegesOpt(what, value string, st *securityState) {
+func (e *evaluation) judgeNoNewPrivilegesOpt(what Item, value string, st *securityState) {
 	v, err := strconv.ParseBool(value)
 	switch {
 	case err != nil:
@@ -114,7 +91,7 @@ func (e *evaluation) judgeNoNewPrivilegesOpt(what, value string, st *securitySta
 // judgeSeccompOpt: seccomp=unconfined only under seccomp.base: unconfined;
 // a caller's profile only when it is the one the profile generates, or when
 // the profile's base is unconfined (it can then only confine more).
-func (e *evaluation) judgeSeccompOpt(what, value string, st *securityState) {
+func (e *evaluation) judgeSeccompOpt(what Item, value string, st *securityState) {
 	key := keyString("seccomp.base", e.p.Seccomp.Base)
 	unconfinedBase := e.p.Seccomp.Base == "unconfined"
 	switch {
@@ -142,7 +119,7 @@ func (e *evaluation) isGeneratedSeccomp(value string) bool {
 // profile's own AppArmor profile is fine; another one is refused, except
 // under mode off when this host can enforce it (the engine would silently
 // run unconfined where it cannot).
-func (e *evaluation) judgeAppArmorOpt(what, name string, st *securityState) {
+func (e *evaluation) judgeAppArmorOpt(what Item, name string, st *securityState) {
 	mode := e.appArmorMode()
 	own, _ := e.appArmorName()
 	switch {
@@ -168,7 +145,7 @@ func (e *evaluation) judgeAppArmorOpt(what, name string, st *securityState) {
 // judgeLabelOpt: SELinux label options. disable turns confinement off;
 // user, role, type and nested can select an unconfined domain (spc_t);
 // level (MCS) and filetype only narrow.
-func (e *evaluation) judgeLabelOpt(what, value string) {
+func (e *evaluation) judgeLabelOpt(what Item, value string) {
 	kind, _, _ := strings.Cut(value, ":")
 	switch kind {
 	case "level", "filetype":
@@ -184,7 +161,7 @@ func (e *evaluation) judgeLabelOpt(what, value string) {
 // addSecurityOpt appends a security option and records the change.
 func (e *evaluation) addSecurityOpt(opt, shown, key string) {
 	e.hc.SecurityOpt = append(e.hc.SecurityOpt, opt)
-	e.change(flagFor("HostConfig.SecurityOpt"), shown, key, "default")
+	e.changeElem(FieldSecurityOpt, ParseSecurityOpt(opt).Key, shown, key, "default")
 }
 
 func (e *evaluation) applyNoNewPrivileges(st securityState) {
@@ -220,8 +197,13 @@ func SeccompSpec(p *profiles.Profile) seccomp.Spec {
 }
 
 // seccompCache memoizes generated profiles: generation is a pure function
-// of the spec, and the default base is large.
-var seccompCache sync.Map // string (spec key) -> seccompResult
+// of the spec, and the default base is large (about 0.4 ms of CPU to build
+// and encode, BENCHMARKS.md). Bounded: see memo.
+var seccompCache = newMemo[seccompResult](memoSize)
+
+// memoSize bounds each profile memo: far more specs than the built-ins and
+// a site's own profiles, at about 20 KB of JSON each.
+const memoSize = 64
 
 type seccompResult struct {
 	json string // the generated JSON
@@ -236,12 +218,12 @@ func generatedSeccomp(spec seccomp.Spec) (string, error) {
 
 func cachedSeccomp(spec seccomp.Spec) seccompResult {
 	key := seccompKey(spec)
-	if r, ok := seccompCache.Load(key); ok {
-		return r.(seccompResult)
+	if r, ok := seccompCache.get(key); ok {
+		return r
 	}
 	if js, ok := precomputedSeccomp[key]; ok {
 		r := seccompResult{json: js, opt: "seccomp=" + js}
-		seccompCache.Store(key, r)
+		seccompCache.put(key, r)
 		return r
 	}
 	b, err := seccomp.Generate(spec)
@@ -249,7 +231,7 @@ func cachedSeccomp(spec seccomp.Spec) seccompResult {
 		err = fmt.Errorf("generate seccomp profile: %w", err)
 	}
 	r := seccompResult{json: string(b), opt: "seccomp=" + string(b), err: err}
-	seccompCache.Store(key, r)
+	seccompCache.put(key, r)
 	return r
 }
 
@@ -259,8 +241,8 @@ func seccompKey(spec seccomp.Spec) string {
 }
 
 // appArmorCache memoizes generated AppArmor profiles, a pure function of
-// the spec.
-var appArmorCache sync.Map // string (spec key) -> appArmorResult
+// the spec. Bounded: see memo.
+var appArmorCache = newMemo[appArmorResult](memoSize)
 
 type appArmorResult struct {
 	text string
@@ -269,11 +251,11 @@ type appArmorResult struct {
 
 func generatedAppArmor(spec apparmor.Spec) (string, error) {
 	key := fmt.Sprintf("%s\x00%t\x00%t\x00%s", spec.Name, spec.NetRaw, spec.AllowPtrace, strings.Join(spec.DenyWrite, "\x00"))
-	if r, ok := appArmorCache.Load(key); ok {
-		return r.(appArmorResult).text, r.(appArmorResult).err
+	if r, ok := appArmorCache.get(key); ok {
+		return r.text, r.err
 	}
 	text, err := apparmor.Generate(spec)
-	appArmorCache.Store(key, appArmorResult{text, err})
+	appArmorCache.put(key, appArmorResult{text, err})
 	return text, err
 }
 
@@ -303,7 +285,7 @@ func (e *evaluation) applyAppArmor(st securityState) {
 	name, generated := e.appArmorName()
 	if ok, why := e.host.AppArmor.enforceable(name, generated); !ok {
 		if mode == "required" {
-			e.refuse("running without AppArmor", "apparmor.mode: required", why)
+			e.refuse(itemAs(FieldSecurityOpt, "running without AppArmor").withElem("apparmor"), "apparmor.mode: required", why)
 		} else {
 			e.notice("AppArmor not applied: " + why + " (apparmor.mode: " + mode + ")")
 		}
@@ -339,8 +321,8 @@ func (e *evaluation) loadGeneratedAppArmor(name string) {
 // when the profile can leave NET_RAW in the bounding set, ptrace when it
 // permits SYS_PTRACE. `hardrun apparmor export` prints the same text.
 func AppArmorSpec(p *profiles.Profile) apparmor.Spec {
-	permitted := capSet(p.CapAdd, p.CapAllow)
-	dropped := capSet(p.CapDrop)
+	permitted := CapNameSet(p.CapAdd, p.CapAllow)
+	dropped := CapNameSet(p.CapDrop)
 	netRaw := permitted["ALL"] || permitted["NET_RAW"] || !(dropped["ALL"] || dropped["NET_RAW"])
 	return apparmor.Spec{
 		Name:        apparmor.NamePrefix + p.Name,

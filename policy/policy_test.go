@@ -11,6 +11,7 @@ import (
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 
+	"github.com/hardrun/hardrun/internal/scribble"
 	"github.com/hardrun/hardrun/profiles"
 )
 
@@ -159,7 +160,7 @@ var policyCases = []policyCase{
 			if got := p.Request.HostConfig.Binds; !slices.Equal(got, []string{"/home/u/proj/data:/data:ro"}) {
 				t.Errorf("binds %q", got)
 			}
-			if !slices.Contains(p.Changes, Change{"-v", "/home/u/proj/data:/data:ro", "volumes.default_mode", "default, resolved"}) {
+			if !slices.Contains(p.Changes, Change{Flag: "-v", Field: FieldBinds, Elem: "/data", Value: "/home/u/proj/data:/data:ro", Key: "volumes.default_mode", Why: "default, resolved"}) {
 				t.Errorf("no change for the bind:\n%s", changesText(p))
 			}
 		}},
@@ -212,7 +213,7 @@ var policyCases = []policyCase{
 		}},
 	{name: "image VOLUME is mounted read-only", profile: "default", img: ImageFacts{Volumes: []string{"/var/lib/app"}},
 		check: func(t *testing.T, p *Plan) {
-			if !slices.Contains(p.Changes, Change{"--mount", "type=volume,target=/var/lib/app,readonly", "volumes.default_mode", "image VOLUME"}) {
+			if !slices.Contains(p.Changes, Change{Flag: "--mount", Field: FieldMounts, Elem: "/var/lib/app", Value: "type=volume,target=/var/lib/app,readonly", Key: "volumes.default_mode", Why: "image VOLUME"}) {
 				t.Errorf("changes:\n%s", changesText(p))
 			}
 		}},
@@ -566,21 +567,31 @@ func runPolicyCase(t *testing.T, tc policyCase) {
 	}
 }
 
+// TestEvaluateDoesNotMutateTheRequest: Evaluate leaves its input alone,
+// and the plan shares no memory with it. The oracle is a second request
+// built the same way, not copyRequest (the function under test).
 func TestEvaluateDoesNotMutateTheRequest(t *testing.T) {
-	req := build(binds("./data:/data", "data:/x"), capAdd("NET_BIND_SERVICE"), secOpts("no-new-privileges"),
-		publish("80/tcp", "", "8080"), cfg("volume", func(c *container.Config) { c.Volumes = map[string]struct{}{"/cache": {}} }),
-		mounts(mount.Mount{Type: mount.TypeBind, Source: "/srv/data", Target: "/m"}),
-		hc("volumes-from", func(h *container.HostConfig) { h.VolumesFrom = []string{"web"} }))
-	before := copyRequest(req)
+	request := func() Request {
+		return build(binds("./data:/data", "data:/x"), capAdd("NET_BIND_SERVICE"), secOpts("no-new-privileges"),
+			publish("80/tcp", "", "8080"), cfg("volume", func(c *container.Config) { c.Volumes = map[string]struct{}{"/cache": {}} }),
+			mounts(mount.Mount{Type: mount.TypeBind, Source: "/srv/data", Target: "/m", BindOptions: &mount.BindOptions{}}),
+			hc("volumes-from", func(h *container.HostConfig) { h.VolumesFrom = []string{"web"} }),
+			func(r *Request) { r.RWMounts = []string{"/elsewhere"} })
+	}
+	req, want := request(), request()
 	plan, err := Evaluate(req, testProfile("default"), ImageFacts{Volumes: []string{"/v"}}, testHost())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(req, before) {
-		t.Errorf("Evaluate changed its input:\n got %+v\nwant %+v", req.HostConfig, before.HostConfig)
+	if !reflect.DeepEqual(req, want) {
+		t.Errorf("Evaluate changed its input:\n got %+v\nwant %+v", req.HostConfig, want.HostConfig)
 	}
 	if reflect.DeepEqual(plan.Request.HostConfig, req.HostConfig) {
 		t.Errorf("the plan did not harden anything")
+	}
+	scribble.Value(reflect.ValueOf(&plan.Request).Elem())
+	if !reflect.DeepEqual(req, want) {
+		t.Errorf("the plan's request shares memory with the input:\n got %+v\nwant %+v", req.HostConfig, want.HostConfig)
 	}
 }
 
@@ -629,7 +640,8 @@ func TestEvaluateWithoutHostLookups(t *testing.T) {
 // TestFlagNames checks that every request field the table names exists.
 func TestFlagNames(t *testing.T) {
 	root := reflect.TypeOf(Request{})
-	for field := range flagNames {
+	for f := range flagNames {
+		field := string(f)
 		if !strings.Contains(field, ".") && field != "Name" && field != "Platform" {
 			continue // not a request field: use-api-socket
 		}

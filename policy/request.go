@@ -23,6 +23,13 @@ type Request struct {
 	// policy tell "the caller said nothing" (apply the profile's default)
 	// from "the caller said false" (a requirement may refuse it).
 	Set map[string]bool
+
+	// RWMounts are the targets of the --mount values that said
+	// readonly=false. An Engine API mount cannot tell that from a --mount
+	// naming no mode (which gets volumes.default_mode), and docker treats
+	// them alike; the profile does not: an explicit rw is judged as -v :rw
+	// is (permitted on a volume, on a bind only under allow_rw).
+	RWMounts []string
 }
 
 // Given reports whether the caller gave the docker flag long name.
@@ -38,8 +45,8 @@ func (r *Request) MountTargetOver(p string) string {
 	var targets []string
 	if hc := r.HostConfig; hc != nil {
 		for _, b := range hc.Binds {
-			if s, err := parseBind(b); err == nil {
-				targets = append(targets, s.dst)
+			if s, err := ParseBind(b); err == nil {
+				targets = append(targets, s.Target)
 			}
 		}
 		for _, m := range hc.Mounts {
@@ -51,7 +58,7 @@ func (r *Request) MountTargetOver(p string) string {
 	}
 	if r.Config != nil {
 		for v := range r.Config.Volumes {
-			t, _ := splitAnonymous(v)
+			t, _ := SplitVolumeKey(v)
 			targets = append(targets, t)
 		}
 	}

@@ -28,7 +28,7 @@ func JudgeStart(mounts []container.MountPoint, p *profiles.Profile, host HostFac
 	e := newEvaluation(Request{}, p, ImageFacts{}, host)
 	for _, m := range mounts {
 		if m.Type == mount.TypeBind {
-			e.judgeStartSource("bind "+m.Source+":"+m.Destination, m.Source)
+			e.judgeStartSource(itemAs(FieldBinds, "bind "+m.Source+":"+m.Destination), m.Source)
 		}
 	}
 	if len(e.plan.Refusals) > 0 {
@@ -39,7 +39,7 @@ func JudgeStart(mounts []container.MountPoint, p *profiles.Profile, host HostFac
 
 // judgeStartSource refuses a bind source that no longer resolves to
 // itself, no longer exists, or is one the profile refuses.
-func (e *evaluation) judgeStartSource(what, src string) {
+func (e *evaluation) judgeStartSource(what Item, src string) {
 	if e.host.ResolvePath == nil {
 		e.refuse(what, keyEnforce, "cannot be judged: bind sources can only be resolved on the engine's host")
 		return

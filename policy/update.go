@@ -89,9 +89,9 @@ func (e *evaluation) judgeUpdateCPUs(u UpdateRequest, cur container.Resources) {
 	key := keyString("max.cpus", e.p.Max.CPUs)
 	switch {
 	case quota <= 0 || period <= 0:
-		e.refuse(what, key, "it sets no CPU limit")
+		e.refuse(itemAs(FieldNanoCPUs, what), key, "it sets no CPU limit")
 	case quota*1e9/period > ceil:
-		e.refuse(what, key, "it allows "+formatCPUs(quota*1e9/period)+" CPUs")
+		e.refuse(itemAs(FieldNanoCPUs, what), key, "it allows "+formatCPUs(quota*1e9/period)+" CPUs")
 	}
 }
 
@@ -117,14 +117,14 @@ func updateCPUItem(u UpdateRequest) string {
 	r := u.Resources
 	switch {
 	case r.NanoCPUs != 0:
-		return item("HostConfig.Resources.NanoCPUs", formatCPUs(r.NanoCPUs))
+		return itemText("HostConfig.Resources.NanoCPUs", formatCPUs(r.NanoCPUs))
 	case r.CPUQuota != 0 && r.CPUPeriod != 0:
-		return item("HostConfig.Resources.CPUQuota", strconv.FormatInt(r.CPUQuota, 10)) + " " +
-			item("HostConfig.Resources.CPUPeriod", strconv.FormatInt(r.CPUPeriod, 10))
+		return itemText("HostConfig.Resources.CPUQuota", strconv.FormatInt(r.CPUQuota, 10)) + " " +
+			itemText("HostConfig.Resources.CPUPeriod", strconv.FormatInt(r.CPUPeriod, 10))
 	case r.CPUQuota != 0:
-		return item("HostConfig.Resources.CPUQuota", strconv.FormatInt(r.CPUQuota, 10))
+		return itemText("HostConfig.Resources.CPUQuota", strconv.FormatInt(r.CPUQuota, 10))
 	case r.CPUPeriod != 0:
-		return item("HostConfig.Resources.CPUPeriod", strconv.FormatInt(r.CPUPeriod, 10))
+		return itemText("HostConfig.Resources.CPUPeriod", strconv.FormatInt(r.CPUPeriod, 10))
 	}
 	return ""
 }

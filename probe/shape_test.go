@@ -2,16 +2,18 @@ package probe
 
 import (
 	"encoding/json"
-	"flag"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/hardrun/hardrun/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+// update is the -update flag of internal/golden, which every package accepts.
+var update = goldenfile.Update
 
 const shapeGolden = "report.shape.golden"
 

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/hardrun/hardrun/internal/golden"
 )
 
 // resolvedBuiltinsFile holds the built-in profiles resolved at build time.
@@ -54,7 +56,7 @@ var resolvedBuiltins = map[string]func() *Profile{
 	if err != nil {
 		t.Fatalf("generated source does not parse: %v\n%s", err, src.Bytes())
 	}
-	if *update {
+	if *goldenfile.Update {
 		if err := os.WriteFile(resolvedBuiltinsFile, got, 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -1,38 +1,19 @@
 package profiles
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+	goldenfile "github.com/hardrun/hardrun/internal/golden"
+)
 
 // golden compares got with testdata/file, or rewrites it under -update.
 func golden(t *testing.T, file string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", file)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (create it with: go test ./profiles -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output below; if the change is intended, refresh it with: go test ./profiles -update\n%s", path, got)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", file), got)
 }
 
 // TestShowGolden keeps `profiles show --format yaml` of every built-in as a

@@ -52,6 +52,10 @@ func builtinDigest() string {
 type SearchOptions struct {
 	ProfileDirs []string            // --profile-dir, in order; searched first
 	Getenv      func(string) string // nil: os.Getenv
+	// SystemDir replaces /etc/hardrun/profiles ("" keeps it): unit tests
+	// pass an empty directory so that the host's profiles never change
+	// what they load.
+	SystemDir string
 }
 
 // Loader finds, decodes and resolves profiles. It caches every file it
@@ -90,6 +94,9 @@ type resolvedResult struct {
 // (else $HOME/.config/hardrun/profiles), /etc/hardrun/profiles, then the
 // built-ins. The environment is read once, here.
 func NewLoader(o SearchOptions) *Loader {
+	if o.SystemDir != "" {
+		return newLoader(o, o.SystemDir)
+	}
 	return newLoader(o, systemDir)
 }
 

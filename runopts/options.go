@@ -92,6 +92,7 @@ type RunOptions struct {
 	// Filesystem.
 	Volumes      []string      // -v, --volume as given
 	Mounts       []mount.Mount // --mount; a relative Source ("./x") is resolved by Request
+	RWMounts     []string      // targets of the --mount values that said readonly=false
 	Tmpfs        []string      // --tmpfs PATH[:OPTIONS]
 	VolumesFrom  []string      // --volumes-from
 	VolumeDriver string        // --volume-driver

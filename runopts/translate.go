@@ -183,6 +183,7 @@ func (b *requestBuilder) request() (policy.Request, error) {
 		HostConfig:       b.hc,
 		NetworkingConfig: &network.NetworkingConfig{EndpointsConfig: b.endpoints},
 		Set:              maps.Clone(b.o.Set),
+		RWMounts:         slices.Clone(b.o.RWMounts),
 	}
 	platform, err := b.platform()
 	if err != nil {
@@ -198,8 +199,8 @@ func (b *requestBuilder) request() (policy.Request, error) {
 	if err := b.clientVersionChecks(); err != nil {
 		return policy.Request{}, err
 	}
-	b.hc.CapAdd = clientNormalizeCapabilities(b.hc.CapAdd)
-	b.hc.CapDrop = clientNormalizeCapabilities(b.hc.CapDrop)
+	b.hc.CapAdd = policy.ClientCapabilities(b.hc.CapAdd)
+	b.hc.CapDrop = policy.ClientCapabilities(b.hc.CapDrop)
 	return req, nil
 }
 
@@ -289,26 +290,4 @@ func apiVersionCompare(a, b string) int {
 		}
 	}
 	return 0
-}
-
-// clientNormalizeCapabilities is docker's API client's: upper case, CAP_
-// prefixed (ALL excepted), de-duplicated, sorted; nil when none.
-func clientNormalizeCapabilities(caps []string) []string {
-	if len(caps) == 0 {
-		return nil
-	}
-	seen := make(map[string]bool, len(caps))
-	out := make([]string, 0, len(caps))
-	for _, c := range caps {
-		c = strings.ToUpper(c)
-		if c != "ALL" && !strings.HasPrefix(c, "CAP_") {
-			c = "CAP_" + c
-		}
-		if !seen[c] {
-			seen[c] = true
-			out = append(out, c)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"github.com/moby/moby/api/types/container"
+
+	"github.com/hardrun/hardrun/policy"
 )
 
 // This file translates privileges: --privileged, capabilities,
@@ -97,11 +99,11 @@ func (b *requestBuilder) securityOpts() error {
 // securityOpt checks one KEY=VALUE (or legacy KEY:VALUE) option and
 // reads a seccomp profile file.
 func (b *requestBuilder) securityOpt(opt string) (string, error) {
-	k, v, ok := strings.Cut(opt, "=")
-	if !ok && k != "no-new-privileges" {
-		k, v, ok = strings.Cut(opt, ":")
-	}
-	if (!ok || v == "") && k != "no-new-privileges" {
+	o := policy.ParseSecurityOpt(opt)
+	k, v := o.Key, o.Value
+	// docker's CLI wants KEY=VALUE (or KEY:VALUE); only no-new-privileges
+	// may stand alone or have an empty value.
+	if (o.Sep == "" || v == "") && k != "no-new-privileges" {
 		return "", fmt.Errorf("Invalid --security-opt: %q", opt) //nolint:staticcheck // docker's wording
 	}
 	if k != "seccomp" || v == seccompBuiltin || v == seccompUnconfined {

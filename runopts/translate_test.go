@@ -15,6 +15,8 @@ import (
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/hardrun/hardrun/internal/scribble"
 )
 
 func translateEnvForTest() TranslateEnv {
@@ -104,55 +106,9 @@ func TestRequestSharesNothingWithOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scribble(reflect.ValueOf(&r).Elem())
+	scribble.Value(reflect.ValueOf(&r).Elem())
 	if after, _ := json.Marshal(o); string(after) != string(before) {
 		t.Errorf("changing the request changed the options:\nbefore %s\nafter  %s", before, after)
-	}
-}
-
-// scribble changes every settable value reachable from v.
-func scribble(v reflect.Value) {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			scribble(v.Elem())
-		}
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if f := v.Field(i); f.CanSet() {
-				scribble(f)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			scribble(v.Index(i))
-		}
-	case reflect.Map:
-		for _, k := range v.MapKeys() {
-			e := reflect.New(v.Type().Elem()).Elem()
-			e.Set(v.MapIndex(k))
-			scribble(e)
-			v.SetMapIndex(k, e)
-		}
-		if v.Type().Key().Kind() == reflect.String && !v.IsNil() {
-			v.SetMapIndex(reflect.ValueOf("scribbled").Convert(v.Type().Key()), reflect.Zero(v.Type().Elem()))
-		}
-	case reflect.String:
-		if v.CanSet() {
-			v.SetString(v.String() + "~")
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if v.CanSet() {
-			v.SetInt(v.Int() + 1)
-		}
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		if v.CanSet() {
-			v.SetUint(v.Uint() + 1)
-		}
-	case reflect.Bool:
-		if v.CanSet() {
-			v.SetBool(!v.Bool())
-		}
 	}
 }
 

@@ -22,12 +22,12 @@ func TestDiff(t *testing.T) {
 		wantRemoved []string // exact; nil means "check wantRemovedHas"
 		removedHas  []string
 	}{
-		{name: "docker default", profile: golden("default"), wantAdded: []string{}, wantRemoved: []string{}},
-		{name: "contract deny list", profile: golden("default-deny"), wantAdded: []string{},
+		{name: "docker default", profile: golden("base-default"), wantAdded: []string{}, wantRemoved: []string{}},
+		{name: "contract deny list", profile: golden("base-default-deny"), wantAdded: []string{},
 			// keyctl, add_key and request_key are not in Docker's default
 			// to begin with, so only six are removed.
 			wantRemoved: []string{"bpf", "mount", "perf_event_open", "ptrace", "umount2", "unshare"}},
-		{name: "strict", profile: golden("strict"), wantAdded: []string{},
+		{name: "strict", profile: golden("base-strict"), wantAdded: []string{},
 			removedHas: []string{"bpf", "chroot", "mount", "personality", "ptrace", "setns", "unshare"}},
 		{name: "allow adds", profile: []byte(`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
 			{"names":["read","keyctl"],"action":"SCMP_ACT_ALLOW"},

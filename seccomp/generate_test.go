@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,23 +13,28 @@ import (
 
 	mobyseccomp "github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
+
+	goldenfile "github.com/hardrun/hardrun/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+// update is the -update flag of internal/golden, which every package accepts.
+var update = goldenfile.Update
 
 // contractDeny is the deny list of the built-in default profile (contract §4).
 var contractDeny = []string{"keyctl", "add_key", "request_key", "ptrace", "unshare", "mount", "umount2", "bpf", "perf_event_open"}
 
-// goldenSpecs are the specs whose profile is kept in testdata/NAME.json, so a
-// reviewer sees every change to what hardrun sends the engine as a diff.
+// goldenSpecs are the specs whose profile is kept in testdata/FILE.json, so a
+// reviewer sees every change to the generator as a diff. They are bases
+// with and without the contract's deny list, not the built-in profiles:
+// policy/testdata/seccomp holds what each built-in really sends.
 var goldenSpecs = []struct {
 	file string
 	spec Spec
 }{
-	{"default", Spec{Base: BaseDefault}},
-	{"default-deny", Spec{Base: BaseDefault, Deny: contractDeny}},
-	{"strict", Spec{Base: BaseStrict}},
-	{"strict-deny", Spec{Base: BaseStrict, Deny: contractDeny}},
+	{"base-default", Spec{Base: BaseDefault}},
+	{"base-default-deny", Spec{Base: BaseDefault, Deny: contractDeny}},
+	{"base-strict", Spec{Base: BaseStrict}},
+	{"base-strict-deny", Spec{Base: BaseStrict, Deny: contractDeny}},
 }
 
 func goldenPath(file string) string { return filepath.Join("testdata", file+".json") }

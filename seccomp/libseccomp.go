@@ -30,7 +30,9 @@ var targetArches = []libseccomp.ScmpArch{
 }
 
 // validNames caches names found valid: Generate validates the same few names
-// on every container start, and a lookup costs several cgo calls.
+// on every container start, and a lookup costs several cgo calls. Only
+// valid names are stored, so it is bounded by the syscall tables (about
+// 500 names) however many requests a long-running process judges.
 var validNames sync.Map // string -> struct{}
 
 // ValidateSyscall returns an [*UnknownSyscallError] (`unknown syscall "mkdri"`)

@@ -41,7 +41,8 @@ func benchEnv(b testing.TB) func(string) string {
 
 // benchApp is a fresh app, as each hardrun process starts with one.
 func benchApp(getenv func(string) string) *app {
-	return &app{g: &globals{set: map[string]bool{}}, stdout: io.Discard, stderr: io.Discard, getenv: getenv}
+	return &app{g: &globals{set: map[string]bool{}}, stdout: io.Discard, stderr: io.Discard, getenv: getenv,
+		systemProfileDir: "/nonexistent/hardrun-profiles"}
 }
 
 // benchHost is HostFacts with in-memory look-ups: the engine and the file
@@ -122,7 +123,7 @@ func BenchmarkArgvToRequest(b *testing.B) {
 	})
 	b.Run("warm", func(b *testing.B) {
 		a := benchApp(getenv)
-		l := profiles.NewLoader(profiles.SearchOptions{Getenv: getenv})
+		l := profiles.NewLoader(profiles.SearchOptions{Getenv: getenv, SystemDir: b.TempDir()})
 		load := func(own hardrunFlags) (*profiles.Profile, error) { return l.Load(own.profile) }
 		b.ReportAllocs()
 		for b.Loop() {

@@ -39,7 +39,7 @@ func (a *app) profileRef(cmd *cli.Command) string {
 
 func (a *app) loader(cmd *cli.Command) *profiles.Loader {
 	dirs := append(append([]string{}, a.g.ProfileDirs...), cmd.StringSlice("profile-dir")...)
-	return profiles.NewLoader(profiles.SearchOptions{ProfileDirs: dirs, Getenv: a.getenv})
+	return profiles.NewLoader(profiles.SearchOptions{ProfileDirs: dirs, Getenv: a.getenv, SystemDir: a.systemProfileDir})
 }
 
 func (a *app) profilesCommand() *cli.Command {

@@ -35,6 +35,9 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// systemProfileDir replaces /etc/hardrun/profiles ("" keeps it), so
+	// that unit tests never load the host's profiles.
+	systemProfileDir string
 
 	cfgOnce sync.Once
 	cfg     *configfile.ConfigFile // docker's config file, see dockerConfig

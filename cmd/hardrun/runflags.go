@@ -163,7 +163,7 @@ func addStorageFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 	fs.Var(&listValue{values: &o.Tmpfs}, "tmpfs", "Mount a tmpfs directory")
 	fs.Var(&listValue{values: &o.VolumesFrom}, "volumes-from", "Mount volumes from the specified container(s)")
 	fs.VarP(&listValue{values: &o.Volumes}, "volume", "v", "Bind mount a volume")
-	fs.Var(&mountValue{values: &o.Mounts}, "mount", "Attach a filesystem mount to the container")
+	fs.Var(&mountValue{values: &o.Mounts, rw: &o.RWMounts}, "mount", "Attach a filesystem mount to the container")
 }
 
 // addHealthFlags: the healthcheck.

@@ -76,7 +76,7 @@ func (a *app) verify(ctx context.Context, line *runLine) error {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		return fmt.Errorf("read the probe's report: %w (output %q)", err, out.String())
 	}
-	res := verifyResult{Profile: p.Name, Image: req.Config.Image, Report: rep, Failures: judge(plan, rep)}
+	res := verifyResult{Profile: p.Name, Image: req.Config.Image, Report: rep, Failures: rep.Failures(permitted(plan))}
 	res.Passed = len(res.Failures) == 0
 	if err := a.writeVerify(res, line.own.format); err != nil {
 		return err
@@ -101,105 +101,36 @@ func probeBinary() (string, error) {
 // asks the probe to try writing to every mount the request brings.
 func withProbe(plan *policy.Plan, self string) {
 	cfg, hc := plan.Request.Config, plan.Request.HostConfig
-	hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeBind, Source: self, Target: probePath, ReadOnly: true})
 	args := []string{probePath, probeCommand}
 	for _, dst := range mountTargets(plan) {
 		args = append(args, "--volume", dst)
 	}
+	hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeBind, Source: self, Target: probePath, ReadOnly: true})
 	cfg.Entrypoint, cfg.Cmd = args, nil
 	cfg.AttachStdin, cfg.OpenStdin, cfg.StdinOnce, cfg.Tty = false, false, false, false
 	cfg.AttachStdout, cfg.AttachStderr = true, true
 }
 
-// mountTargets lists where the request mounts binds and volumes.
+// mountTargets lists where the request mounts binds and volumes, each once.
 func mountTargets(plan *policy.Plan) []string {
 	var dsts []string
-	for _, m := range plan.Request.HostConfig.Mounts {
-		if m.Target != probePath && m.Type != mount.TypeTmpfs {
-			dsts = append(dsts, m.Target)
-		}
-	}
-	for _, b := range plan.Request.HostConfig.Binds {
-		if dst, ok := bindTarget(b); ok {
-			dsts = append(dsts, dst)
-		}
-	}
-	for v := range plan.Request.Config.Volumes {
-		dsts = append(dsts, v)
+	for _, m := range plan.Request.Mounts() {
+		dsts = append(dsts, m.Target)
 	}
 	slices.Sort(dsts)
 	return slices.Compact(dsts)
 }
 
-// bindTarget is the container path of a -v SRC:DST[:MODE] bind.
-func bindTarget(b string) (string, bool) {
-	parts := splitBind(b)
-	if len(parts) < 2 {
-		return "", false
-	}
-	return parts[1], true
-}
-
-func splitBind(b string) []string {
-	var parts []string
-	start := 0
-	for i := 0; i < len(b); i++ {
-		if b[i] == ':' {
-			parts = append(parts, b[start:i])
-			start = i + 1
+// permitted is what the plan lets the probe do: write to the mounts it
+// leaves writable, and run as root where the profile allows it.
+func permitted(plan *policy.Plan) probe.Permitted {
+	p := probe.Permitted{Writable: map[string]bool{}, Root: plan.Profile.Enforce && plan.Profile.AllowRoot}
+	for _, m := range plan.Request.Mounts() {
+		if m.RW {
+			p.Writable[m.Target] = true
 		}
 	}
-	return append(parts, b[start:])
-}
-
-// judge lists what the container could do that the profile forbids: any
-// escape attempt that worked (a write to a volume the plan mounts rw is
-// permitted), and a root uid where the profile does not allow root.
-func judge(plan *policy.Plan, r probe.Report) []string {
-	var fails []string
-	rw := writableTargets(plan)
-	for _, at := range r.Attempts {
-		if at.Result != probe.ResultAllowed {
-			continue
-		}
-		if at.Name == probe.AttemptWriteVolume && rw[at.Target] {
-			continue
-		}
-		fails = append(fails, fmt.Sprintf("%s %s: ALLOWED", at.Name, at.Target))
-	}
-	if p := plan.Profile; r.UID == 0 && (!p.Enforce || !p.AllowRoot) {
-		fails = append(fails, "runs as uid 0")
-	}
-	return fails
-}
-
-// writableTargets are the mounts the plan deliberately makes writable.
-func writableTargets(plan *policy.Plan) map[string]bool {
-	rw := map[string]bool{}
-	for _, m := range plan.Request.HostConfig.Mounts {
-		if !m.ReadOnly && m.Type != mount.TypeTmpfs {
-			rw[m.Target] = true
-		}
-	}
-	for _, b := range plan.Request.HostConfig.Binds {
-		parts := splitBind(b)
-		if len(parts) == 2 || (len(parts) == 3 && !slices.Contains(splitOpts(parts[2]), "ro")) {
-			rw[parts[1]] = true
-		}
-	}
-	return rw
-}
-
-func splitOpts(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == ',' {
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	return out
+	return p
 }
 
 func (a *app) writeVerify(res verifyResult, format string) error {

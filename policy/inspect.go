@@ -1,4 +1,4 @@
-package audit
+package policy
 
 import (
 	"maps"
@@ -7,26 +7,63 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/api/types/system"
 )
 
-// Request is the create request a container's inspect data stands for:
-// what the launcher's policy judges (policy.Request without Set; audit
-// cannot tell a flag the caller gave from one it left to the engine, so
-// none counts as given and the profile's defaults fill every gap, which is
-// exactly "weaker than the profile would have made it").
-type Request struct {
-	Name             string
-	Config           *container.Config
-	HostConfig       *container.HostConfig
-	NetworkingConfig *network.NetworkingConfig
+// EngineFacts is what the engine's info says about every container it
+// runs. RequestFromInspect needs two of them (cgroupns, no-new-privileges);
+// audit's CIS checks depend on the others: 5.2 and 5.3 apply "if applicable"
+// (AppArmor, SELinux), 5.22 fails everywhere on an engine without seccomp,
+// and 5.26 passes everywhere on an engine started with no-new-privileges.
+type EngineFacts struct {
+	AppArmor        bool // the engine confines containers with AppArmor
+	SELinux         bool // the engine labels containers for SELinux
+	Seccomp         bool // the engine applies seccomp profiles
+	NoNewPrivileges bool // the engine sets no_new_privs on every container
+	// CgroupnsHost: a container that asks for nothing gets the host's
+	// cgroup namespace (cgroup v1 hosts), so a recorded "host" is the
+	// engine's choice, not the caller's.
+	CgroupnsHost bool
 }
 
-// RequestOf turns inspect data into the request the policy judges. The
+// EngineFactsOf reads the facts from the engine's info. Its security
+// options are "name=seccomp,profile=default", "name=apparmor", ...; an
+// engine older than API 1.25 (plain "apparmor") is read as well.
+func EngineFactsOf(info system.Info) EngineFacts {
+	f := EngineFacts{CgroupnsHost: info.CgroupVersion != "2"}
+	for _, opt := range info.SecurityOptions {
+		name := opt
+		for field := range strings.SplitSeq(opt, ",") {
+			if v, ok := strings.CutPrefix(field, "name="); ok {
+				name = v
+			}
+		}
+		switch name {
+		case "apparmor":
+			f.AppArmor = true
+		case "selinux":
+			f.SELinux = true
+		case "seccomp":
+			f.Seccomp = true
+		case "no-new-privileges":
+			f.NoNewPrivileges = true
+		}
+	}
+	return f
+}
+
+// RequestFromInspect turns a container's inspect data into the create
+// request it stands for: the one reader of "what the engine records" that
+// audit and the authorization plugin share with the post-create check.
+// None of the caller's flags counts as given (Set is empty): inspect data
+// cannot tell a flag the caller gave from one it left to the engine, so
+// the profile's defaults fill every gap, which is exactly "weaker than the
+// profile would have made it". The
 // engine records more than the caller sent: it merges the image's config
 // into Config and fills defaults into HostConfig. Those the policy would
 // misread as the caller's are taken back out, each for the reason given;
 // everything else is judged as recorded. The inspect data is not modified.
-func RequestOf(c container.InspectResponse, f EngineFacts) Request {
+func RequestFromInspect(c container.InspectResponse, f EngineFacts) Request {
 	r := Request{Name: strings.TrimPrefix(c.Name, "/"), NetworkingConfig: &network.NetworkingConfig{}}
 	if c.Config != nil {
 		cfg := *c.Config
@@ -68,9 +105,9 @@ func coveredVolumes(r *Request, _ container.InspectResponse, _ EngineFacts) {
 	}
 	taken := map[string]bool{}
 	hc := r.HostConfig
-	for _, b := range hc.Binds {
-		if dst := bindDestination(b); dst != "" {
-			taken[path.Clean(dst)] = true
+	for _, raw := range hc.Binds {
+		if b, err := ParseBind(raw); err == nil {
+			taken[path.Clean(b.Target)] = true
 		}
 	}
 	for _, m := range hc.Mounts {
@@ -81,29 +118,12 @@ func coveredVolumes(r *Request, _ container.InspectResponse, _ EngineFacts) {
 	}
 	vols := maps.Clone(r.Config.Volumes)
 	for v := range vols {
-		dst, _, _ := strings.Cut(v, ":")
+		dst, _ := SplitVolumeKey(v)
 		if taken[path.Clean(dst)] {
 			delete(vols, v)
 		}
 	}
 	r.Config.Volumes = vols
-}
-
-// bindDestination is the container path of a -v value
-// ([SRC:]DST[:OPTS]): with two parts the second is options or the
-// destination, as the engine's parser decides.
-func bindDestination(b string) string {
-	parts := strings.Split(b, ":")
-	switch len(parts) {
-	case 1:
-		return parts[0]
-	case 2:
-		if strings.HasPrefix(parts[1], "/") {
-			return parts[1]
-		}
-		return parts[0]
-	}
-	return parts[1]
 }
 
 // systemPaths: the engine records the /proc and /sys paths it masks (and
@@ -113,22 +133,13 @@ func bindDestination(b string) string {
 // and is kept for the policy to judge.
 func systemPaths(r *Request, _ container.InspectResponse, _ EngineFacts) {
 	hc := r.HostConfig
-	byOption := hc.Privileged || hasSecurityOpt(hc.SecurityOpt, "systempaths")
+	byOption := hc.Privileged || HasSecurityOpt(hc.SecurityOpt, "systempaths")
 	if len(hc.MaskedPaths) > 0 || byOption {
 		hc.MaskedPaths = nil
 	}
 	if len(hc.ReadonlyPaths) > 0 || byOption {
 		hc.ReadonlyPaths = nil
 	}
-}
-
-func hasSecurityOpt(opts []string, key string) bool {
-	for _, o := range opts {
-		if k, _ := splitSecurityOpt(o); k == key {
-			return true
-		}
-	}
-	return false
 }
 
 // hostLabelDisable: docker adds label=disable itself to a container that
@@ -141,7 +152,7 @@ func hostLabelDisable(r *Request, _ container.InspectResponse, _ EngineFacts) {
 	}
 	var opts []string
 	for _, o := range hc.SecurityOpt {
-		if k, v := splitSecurityOpt(o); k != "label" || v != "disable" {
+		if so := ParseSecurityOpt(o); so.Key != "label" || so.Value != "disable" {
 			opts = append(opts, o)
 		}
 	}
@@ -160,8 +171,7 @@ func engineNamespaces(r *Request, _ container.InspectResponse, f EngineFacts) {
 // bridge, which docker and the engine record for a container that named no
 // network; the profile's network.default then applies.
 func defaultNetwork(r *Request, _ container.InspectResponse, _ EngineFacts) {
-	switch r.HostConfig.NetworkMode {
-	case network.NetworkDefault, network.NetworkBridge:
+	if networkName(r.HostConfig.NetworkMode) == network.NetworkBridge {
 		r.HostConfig.NetworkMode = ""
 	}
 }
@@ -208,7 +218,7 @@ func defaultLogging(r *Request, _ container.InspectResponse, _ EngineFacts) {
 // it on every container without recording it.
 func engineNoNewPrivileges(r *Request, _ container.InspectResponse, f EngineFacts) {
 	hc := r.HostConfig
-	if f.NoNewPrivileges && !hasSecurityOpt(hc.SecurityOpt, "no-new-privileges") {
+	if f.NoNewPrivileges && !HasSecurityOpt(hc.SecurityOpt, "no-new-privileges") {
 		hc.SecurityOpt = append(append([]string(nil), hc.SecurityOpt...), "no-new-privileges=true")
 	}
 }

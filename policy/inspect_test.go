@@ -1,4 +1,4 @@
-package audit
+package policy
 
 import (
 	"reflect"
@@ -10,7 +10,7 @@ import (
 	"github.com/moby/moby/api/types/system"
 )
 
-func TestRequestOf(t *testing.T) {
+func TestRequestFromInspect(t *testing.T) {
 	minus, zero := int64(-1), int64(0)
 	cases := []struct {
 		name  string
@@ -168,34 +168,36 @@ func TestRequestOf(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := hardened()
+			c := inspected()
 			if tc.edit != nil {
 				tc.edit(&c)
 			}
 			before := c.HostConfig.SecurityOpt
-			r := RequestOf(c, tc.facts)
+			r := RequestFromInspect(c, tc.facts)
 			tc.check(t, r)
 			if !reflect.DeepEqual(c.HostConfig.SecurityOpt, before) {
-				t.Error("RequestOf modified the inspect data")
+				t.Error("RequestFromInspect modified the inspect data")
 			}
 		})
 	}
 }
 
-func TestRequestOfLeavesInspectAlone(t *testing.T) {
-	c := hardened()
+func TestRequestFromInspectLeavesInspectAlone(t *testing.T) {
+	c := inspected()
 	c.Config.Volumes = map[string]struct{}{"/data": {}}
 	c.HostConfig.Mounts = []mount.Mount{{Type: mount.TypeVolume, Target: "/data"}}
-	want := hardened()
+	want := inspected()
 	want.Config.Volumes = map[string]struct{}{"/data": {}}
 	want.HostConfig.Mounts = []mount.Mount{{Type: mount.TypeVolume, Target: "/data"}}
-	RequestOf(c, EngineFacts{CgroupnsHost: true, NoNewPrivileges: true})
+	RequestFromInspect(c, EngineFacts{CgroupnsHost: true, NoNewPrivileges: true})
 	if !reflect.DeepEqual(c, want) {
-		t.Error("RequestOf modified the inspect data")
+		t.Error("RequestFromInspect modified the inspect data")
 	}
 }
 
-func TestBindDestination(t *testing.T) {
+// TestBindTargets: the reader finds the destination of every -v form the
+// engine records.
+func TestBindTargets(t *testing.T) {
 	for in, want := range map[string]string{
 		"/data":             "/data",
 		"/data:ro":          "/data",
@@ -204,8 +206,8 @@ func TestBindDestination(t *testing.T) {
 		"/srv:/data:ro,z":   "/data",
 		"name:/data:nocopy": "/data",
 	} {
-		if got := bindDestination(in); got != want {
-			t.Errorf("bindDestination(%q) = %q, want %q", in, got, want)
+		if b, err := ParseBind(in); err != nil || b.Target != want {
+			t.Errorf("ParseBind(%q) = %+v, %v; want target %q", in, b, err, want)
 		}
 	}
 }
@@ -231,5 +233,58 @@ func TestEngineFactsOf(t *testing.T) {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// inspected is the inspect data of a container that passes every audit check, as
+// hardrun's default profile leaves it on an engine with AppArmor, SELinux
+// and seccomp.
+func inspected() container.InspectResponse {
+	pids := int64(256)
+	init := true
+	return container.InspectResponse{
+		ID:              "9cde46403a6427f08ad6733caa1bbbb3c16f9cafa8d48a04e40c383f1915b8bb",
+		Name:            "/web",
+		Image:           "sha256:a7984670ce31",
+		AppArmorProfile: "hardrun-default",
+		ProcessLabel:    "system_u:system_r:container_t:s0:c12,c34",
+		State:           &container.State{Status: container.StateRunning, Running: true},
+		Config: &container.Config{
+			Image:       "hardrun-test/health:latest",
+			User:        "10001:10001",
+			Healthcheck: &container.HealthConfig{Test: []string{"CMD", "true"}},
+			Labels: map[string]string{
+				LabelProfile: "default@sha256:973fa15ac6e745d446b496e845778d17baa3103bc73d0d21a357a1bd4567caa0",
+				LabelVersion: "1.0.0",
+			},
+		},
+		HostConfig: &container.HostConfig{
+			ReadonlyRootfs: true,
+			CapDrop:        []string{"ALL"},
+			CapAdd:         []string{"CAP_NET_BIND_SERVICE"},
+			SecurityOpt:    []string{"no-new-privileges:true", `seccomp={"defaultAction":"SCMP_ACT_ERRNO"}`},
+			NetworkMode:    "hardrun-isolated",
+			IpcMode:        "private",
+			CgroupnsMode:   "host",
+			RestartPolicy:  container.RestartPolicy{Name: container.RestartPolicyDisabled},
+			Init:           &init,
+			Tmpfs:          map[string]string{"/tmp": "rw,noexec,nosuid,nodev,size=64m"},
+			ShmSize:        64 << 20,
+			Runtime:        "runc",
+			LogConfig:      container.LogConfig{Type: "json-file", Config: map[string]string{"max-size": "10m", "max-file": "3"}},
+			MaskedPaths:    []string{"/proc/kcore"},
+			ReadonlyPaths:  []string{"/proc/sys"},
+			Resources: container.Resources{
+				Memory:     512 << 20,
+				MemorySwap: 512 << 20,
+				NanoCPUs:   1e9,
+				CPUShares:  512,
+				PidsLimit:  &pids,
+				Ulimits:    []*container.Ulimit{{Name: "nofile", Soft: 1024, Hard: 1024}},
+			},
+		},
+		NetworkSettings: &container.NetworkSettings{
+			Networks: map[string]*network.EndpointSettings{"hardrun-isolated": {}},
+		},
 	}
 }

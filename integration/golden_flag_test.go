@@ -1,0 +1,5 @@
+package integration
+
+// Every test binary accepts -update (go test ./... -update), golden files
+// or not.
+import _ "github.com/hardrun/hardrun/internal/golden"
