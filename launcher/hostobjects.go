@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -31,6 +33,8 @@ type hostObjects struct {
 
 // mountEntry is one line of /proc/self/mountinfo that the judge uses.
 type mountEntry struct {
+	dev    string // major:minor
+	root   string // the path within its file system that is mounted
 	point  string
 	fstype string
 }
@@ -61,7 +65,45 @@ func (h *hostObjects) Object(resolved string) (policy.PathObject, error) {
 		return o, err
 	}
 	o.FSType, o.Submounts = placeIn(mounts, resolved)
+	o.Origin = originOf(mounts, resolved)
 	return o, nil
+}
+
+// originOf returns where p is on its file system's own mount when p
+// reaches it through a bind mount: the mount holding p shows a root other
+// than "/" (or its device is mounted elsewhere with a root that contains
+// it). "" when p is its own name.
+func originOf(mounts []mountEntry, p string) string {
+	m, ok := containing(mounts, p)
+	if !ok || m.root == "/" {
+		return ""
+	}
+	within := path.Join(m.root, strings.TrimPrefix(p, strings.TrimSuffix(m.point, "/")))
+	for _, c := range mounts {
+		if c.dev != m.dev || c == m {
+			continue
+		}
+		if c.root == "/" || within == c.root || strings.HasPrefix(within, c.root+"/") {
+			rel := strings.TrimPrefix(within, strings.TrimSuffix(c.root, "/"))
+			return path.Join(c.point, rel)
+		}
+	}
+	// The file system is mounted nowhere whole: name the path within it.
+	return within
+}
+
+// containing returns the mount p lies on: the last-mounted of the longest
+// mount points that are p or above it.
+func containing(mounts []mountEntry, p string) (mountEntry, bool) {
+	best, found := mountEntry{}, false
+	for _, m := range mounts {
+		if m.point == p || m.point == "/" || strings.HasPrefix(p, m.point+"/") {
+			if !found || len(m.point) >= len(best.point) {
+				best, found = m, true
+			}
+		}
+	}
+	return best, found
 }
 
 // Protected stats the protected paths once; those that do not exist are
@@ -74,11 +116,53 @@ func (h *hostObjects) Protected() []policy.ProtectedObject {
 				continue
 			}
 			mp := p == "/" || (syscall.Stat(filepath.Dir(p), &parent) == nil && parent.Dev != st.Dev)
-			h.protIDs = append(h.protIDs, policy.ProtectedObject{Path: p, ID: idOf(&st), MountPoint: mp && p != "/"})
+			h.protIDs = append(h.protIDs, policy.ProtectedObject{Path: p, ID: idOf(&st), MountPoint: mp && p != "/",
+				Kind: kindOf(st.Mode), Links: uint64(st.Nlink)})
 		}
+		h.protIDs = append(h.protIDs, linkedFiles("/etc", maxLinkSearch)...)
 	})
 	return h.protIDs
 }
+
+// maxLinkSearch bounds the search of /etc for hard-linked files.
+const maxLinkSearch = 20000
+
+// linkedFiles returns the regular files under dir (on dir's own file
+// system) that have more than one name: a hard link of /etc/shadow made
+// inside a directory a bind names would hand the container the host's
+// file. /etc is small (about 1,400 entries on Debian); past limit entries
+// the whole of dir counts as linked, which refuses binds on its file
+// system: fail closed.
+func linkedFiles(dir string, limit int) []policy.ProtectedObject {
+	var root syscall.Stat_t
+	if syscall.Stat(dir, &root) != nil {
+		return nil
+	}
+	var out []policy.ProtectedObject
+	seen := 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable parts hold nothing a bind could alias through us
+		}
+		if seen++; seen > limit {
+			return errLinkSearch
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		var st syscall.Stat_t
+		if syscall.Lstat(p, &st) == nil && st.Nlink > 1 && st.Dev == root.Dev {
+			out = append(out, policy.ProtectedObject{Path: p, ID: idOf(&st), Kind: policy.ObjectFile, Links: uint64(st.Nlink)})
+		}
+		return nil
+	})
+	if errors.Is(err, errLinkSearch) {
+		return []policy.ProtectedObject{{Path: dir, ID: idOf(&root), Kind: policy.ObjectFile, Links: 2}}
+	}
+	return out
+}
+
+var errLinkSearch = errors.New("too many entries to search")
 
 func idOf(st *syscall.Stat_t) policy.FileID {
 	return policy.FileID{Dev: uint64(st.Dev), Ino: uint64(st.Ino)}
@@ -132,7 +216,7 @@ func parseMountinfo(r io.Reader) ([]mountEntry, error) {
 		if len(fields) < 5 || sep < 0 || sep+1 >= len(fields) {
 			return nil, errors.New("read mount table: malformed line")
 		}
-		out = append(out, mountEntry{point: unescapeMount(fields[4]), fstype: fields[sep+1]})
+		out = append(out, mountEntry{dev: fields[2], root: unescapeMount(fields[3]), point: unescapeMount(fields[4]), fstype: fields[sep+1]})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read mount table: %w", err)

@@ -250,8 +250,8 @@ func (e *evaluation) judgeResolvedPath(what Item, abs, resolved string, rw bool)
 		e.refuse(what, key, why)
 		return false
 	}
-	if why := e.judgeObject(resolved); why != "" {
-		e.refuse(what, keyEnforce, why)
+	if key, why := e.judgeObject(resolved); why != "" {
+		e.refuse(what, key, why)
 		return false
 	}
 	if rw && !e.allowRW(resolved) {

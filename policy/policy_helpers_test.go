@@ -128,7 +128,7 @@ var testFS = newFakeFS([]string{
 	"/root/.ssh", "/var/lib/docker/volumes", "/run/docker.sock", "/run/secrets",
 	"/home/u/proj/data", "/home/u/proj/sub", "/home/u/other", "/srv/data", "/srv/secret/key",
 	"/srv/sock", "/srv/dsock", "/srv/dev0", "/srv/etc-alias/ssh.cfg", "/srv/hard.txt", "/srv/single.txt",
-	"/srv/procalias", "/srv/mnt", "/srv/runalias",
+	"/srv/procalias", "/srv/mnt", "/srv/runalias", "/srv/bindx", "/srv/bindok",
 }, map[string]string{
 	"/var/run":        "/run",
 	"/home/u/link":    "/etc",
@@ -213,6 +213,8 @@ var fakeObjects = map[string]PathObject{
 	"/srv/mnt":               {Kind: ObjectDir, Submounts: []string{"/srv/mnt/usb"}},
 	"/srv/runalias":          {Kind: ObjectDir, ID: FileID{Dev: fakeDev("/run"), Ino: 99}},
 	"/srv/etc-alias/ssh.cfg": {Kind: ObjectFile, Links: 1},
+	"/srv/bindx":             {Kind: ObjectDir, Origin: "/etc/default"},
+	"/srv/bindok":            {Kind: ObjectDir, Origin: "/srv/data"},
 }
 
 func fakeDev(p string) uint64 {

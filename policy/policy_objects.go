@@ -46,6 +46,11 @@ type PathObject struct {
 	// recursive bind carries them into the container, and before API 1.44 a
 	// read-only bind leaves them writable.
 	Submounts []string
+	// Origin is where the object is on its file system's own mount, when
+	// the path reaches it through a bind mount (mountinfo's root field):
+	// /tmp/x bound from /etc/default has Origin /etc/default. "" when the
+	// path is its own name.
+	Origin string
 }
 
 // ProtectedObject is a host path no bind may reach, under any name: the
@@ -57,6 +62,11 @@ type ProtectedObject struct {
 	// on that file system's device belongs to it (a bind mount of a
 	// directory of /run elsewhere keeps /run's device).
 	MountPoint bool
+	// Kind and Links: a protected socket or file with more than one name
+	// has a hard link somewhere on its file system, perhaps inside a
+	// directory a bind names.
+	Kind  ObjectKind
+	Links uint64
 }
 
 // hostFileSystems are file system types that are the host kernel's own
@@ -70,14 +80,19 @@ var hostFileSystems = map[string]bool{
 }
 
 // judgeObject judges the object a resolved bind source names. It returns
-// the reason to refuse, or "".
-func (e *evaluation) judgeObject(resolved string) string {
+// the key and reason to refuse, or "".
+func (e *evaluation) judgeObject(resolved string) (key, why string) {
 	if e.host.Object == nil {
-		return "cannot be judged: no host file look-up"
+		return keyEnforce, "cannot be judged: no host file look-up"
 	}
 	o, err := e.host.Object(resolved)
 	if err != nil {
-		return "cannot be judged: " + err.Error()
+		return keyEnforce, "cannot be judged: " + err.Error()
+	}
+	if o.Origin != "" && o.Origin != resolved {
+		if key, why := e.hostPathRefusal(o.Origin, o.Origin); key != "" {
+			return key, resolved + " is a bind mount of " + o.Origin + ": " + why
+		}
 	}
 	var protected []ProtectedObject
 	if e.host.Protected != nil {
@@ -85,10 +100,10 @@ func (e *evaluation) judgeObject(resolved string) string {
 	}
 	for _, rule := range objectRules {
 		if why := rule(resolved, o, protected); why != "" {
-			return why
+			return keyEnforce, why
 		}
 	}
-	return ""
+	return "", ""
 }
 
 var objectRules = []func(string, PathObject, []ProtectedObject) string{
@@ -96,7 +111,21 @@ var objectRules = []func(string, PathObject, []ProtectedObject) string{
 	objectAliasRule,
 	objectFileSystemRule,
 	objectHardLinkRule,
+	objectLinkedProtectedRule,
 	objectSubmountRule,
+}
+
+// objectLinkedProtectedRule: a protected socket or file with more than
+// one name (the engine's socket hard-linked, /etc/shadow hard-linked) has
+// its other name somewhere on its file system; any bind on that file
+// system may hold it, and only a search of the whole tree could tell.
+func objectLinkedProtectedRule(p string, o PathObject, protected []ProtectedObject) string {
+	for _, po := range protected {
+		if po.Kind != ObjectDir && po.Links > 1 && po.ID.Dev == o.ID.Dev {
+			return fmt.Sprintf("%s has %d names on the file system of %s; a bind there may hold one of them (remove the extra hard link)", po.Path, po.Links, p)
+		}
+	}
+	return ""
 }
 
 // objectKindRule: only directories and regular files are data. A socket

@@ -34,6 +34,16 @@ var objectCases = []policyCase{
 	{name: "no host file look-up refuses binds", profile: "default", req: []mod{binds("/srv/data:/d")},
 		host:   func(h *HostFacts) { h.Object = nil },
 		refuse: []string{"-v /srv/data:/d is not permitted: cannot be judged: no host file look-up (enforce: true)"}},
+	{name: "a bind mount of a directory under /etc", profile: "default", req: []mod{binds("/srv/bindx:/x:ro")},
+		refuse: []string{"-v /srv/bindx:/x:ro is not permitted: /srv/bindx is a bind mount of /etc/default: /etc/default is under /etc (enforce: true)"}},
+	{name: "a bind mount of a harmless directory", profile: "default", req: []mod{binds("/srv/bindok:/x:ro")}},
+	{name: "the engine socket hard-linked somewhere on the same file system", profile: "default", req: []mod{binds("/srv/data:/d")},
+		host: func(h *HostFacts) {
+			h.Protected = func() []ProtectedObject {
+				return []ProtectedObject{{Path: "/run/docker.sock", ID: FileID{Dev: 1, Ino: 7}, Kind: ObjectSocket, Links: 2}}
+			}
+		},
+		refuse: []string{"-v /srv/data:/d is not permitted: /run/docker.sock has 2 names on the file system of /srv/data; a bind there may hold one of them (remove the extra hard link) (enforce: true)"}},
 	{name: "unconfined judges no object", profile: "unconfined", req: []mod{binds("/srv/sock:/s")}},
 }
 
