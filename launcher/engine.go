@@ -47,6 +47,10 @@ type Engine interface {
 	// the path's stat, whose LinkTarget is a symlink's target in the
 	// container's scope.
 	CopyFromContainer(ctx context.Context, id, path string) (io.ReadCloser, container.PathStat, error)
+	// StatPath stats path in the container without following a final
+	// symlink (its LinkTarget is the target resolved in the container's
+	// scope); an error wrapping ErrNoSuchObject when it does not exist.
+	StatPath(ctx context.Context, id, path string) (container.PathStat, error)
 
 	NetworkInspect(ctx context.Context, name string) (network.Inspect, error)
 	NetworkCreate(ctx context.Context, name string, opts NetworkOptions) error

@@ -236,6 +236,11 @@ func (e *dockerEngine) CopyFromContainer(ctx context.Context, id, path string) (
 	return r.Content, r.Stat, nil
 }
 
+func (e *dockerEngine) StatPath(ctx context.Context, id, path string) (container.PathStat, error) {
+	r, err := e.c.ContainerStatPath(ctx, id, client.ContainerStatPathOptions{Path: path})
+	return r.Stat, e.engineErr(err)
+}
+
 func (e *dockerEngine) NetworkInspect(ctx context.Context, name string) (network.Inspect, error) {
 	r, err := e.c.NetworkInspect(ctx, name, client.NetworkInspectOptions{})
 	return r.Network, e.engineErr(err)

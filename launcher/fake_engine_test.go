@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 
@@ -35,6 +36,16 @@ type fakeEngine struct {
 	networkFn      func(name string) (network.Inspect, error)
 	netCreateFn    func(name string, o NetworkOptions) error
 	copyFn         func(id, path string) (io.ReadCloser, container.PathStat, error)
+	statFn         func(id, path string) (container.PathStat, error)
+}
+
+// StatPath: every path exists as a plain directory unless statFn says more.
+func (f *fakeEngine) StatPath(_ context.Context, id, path string) (container.PathStat, error) {
+	f.record("stat:%s", path)
+	if f.statFn != nil {
+		return f.statFn(id, path)
+	}
+	return container.PathStat{Name: path, Mode: os.ModeDir | 0o755}, nil
 }
 
 func (f *fakeEngine) record(format string, args ...any) {

@@ -196,7 +196,27 @@ func checkCreated(ctx context.Context, e Engine, l *Launch, plan *policy.Plan, i
 	if mm := policy.CheckVolumes(plan, got.Mounts, volumeFacts(ctx, e)); len(mm) > 0 {
 		return &MismatchError{Mismatches: mm}
 	}
-	return judgePendingIdentity(ctx, e, l, plan, id)
+	if err := judgePendingIdentity(ctx, e, l, plan, id); err != nil {
+		return err
+	}
+	return judgeResolvedWorkdir(ctx, e, plan, id)
+}
+
+// judgeResolvedWorkdir judges the working directory as the container
+// will really get it, symlinks in the image (and its mounts) resolved.
+func judgeResolvedWorkdir(ctx context.Context, e Engine, plan *policy.Plan, id string) error {
+	wd, _ := plan.Workdir()
+	if wd == "" || plan.Profile == nil || !plan.Profile.Enforce {
+		return nil
+	}
+	resolved, err := resolveWorkdir(ctx, e, id, wd)
+	if err != nil {
+		return err
+	}
+	if rs := policy.JudgeWorkdirResolved(plan, resolved); len(rs) > 0 {
+		return &LateRefusalError{&policy.RefusedError{Profile: plan.Profile.Name, Refusals: rs}}
+	}
+	return nil
 }
 
 // judgePendingIdentity judges the uid, gid and groups against the image's

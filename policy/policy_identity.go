@@ -239,3 +239,32 @@ func orString(s, def string) string {
 	}
 	return s
 }
+
+// Workdir is the working directory the process starts in, as the request
+// or the image names it ("" for none) and how to name it to the user.
+func (p *Plan) Workdir() (wd string, what Item) {
+	if wd = p.Request.Config.WorkingDir; wd != "" {
+		return wd, item(FieldWorkingDir, wd)
+	}
+	return p.Image.WorkingDir, itemAs(FieldWorkingDir, "the image's WORKDIR "+p.Image.WorkingDir)
+}
+
+// JudgeWorkdirResolved refuses a working directory that resolves, inside
+// the container, to /proc or under it, whatever its spelling (a WORKDIR /w
+// where the image's /w links to /proc/self): CVE-2024-21626 reached the
+// host through such a directory.
+func JudgeWorkdirResolved(plan *Plan, resolved string) []Refusal {
+	if plan.Profile == nil || !plan.Profile.Enforce {
+		return nil
+	}
+	wd, what := plan.Workdir()
+	c := path.Clean("/" + resolved)
+	if c != "/proc" && !strings.HasPrefix(c, "/proc/") {
+		return nil
+	}
+	why := "it resolves to " + c + " in the image: a working directory under /proc can expose host file descriptors (CVE-2024-21626)"
+	if path.Clean("/"+wd) == c {
+		why = "a working directory under /proc can expose host file descriptors (CVE-2024-21626)"
+	}
+	return []Refusal{{Item: what.Text, Field: what.Field, Key: keyEnforce, Why: why}}
+}

@@ -1,0 +1,53 @@
+package launcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"strings"
+)
+
+// resolveWorkdir resolves the working directory in the created container
+// component by component, as the kernel will when runc changes into it:
+// each symlink (the image's, or one a mount brings) is replaced by its
+// target in the container's scope. Components that do not exist are kept
+// as written (the engine creates them). The result is what the judge
+// compares with /proc: a WORKDIR /w where /w is a link to /proc/self is
+// /proc/self, whatever its spelling.
+func resolveWorkdir(ctx context.Context, e Engine, id, wd string) (string, error) {
+	rest := splitComponents(wd)
+	cur := "/"
+	for hops := 0; len(rest) > 0; {
+		next := path.Join(cur, rest[0])
+		rest = rest[1:]
+		st, err := e.StatPath(ctx, id, next)
+		if errors.Is(err, ErrNoSuchObject) {
+			return path.Join(append([]string{next}, rest...)...), nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("resolve the working directory %s: %w", wd, err)
+		}
+		if st.Mode&os.ModeSymlink == 0 || st.LinkTarget == "" {
+			cur = next
+			continue
+		}
+		if hops++; hops > 40 {
+			return "", fmt.Errorf("resolve the working directory %s: too many levels of symbolic links", wd)
+		}
+		// LinkTarget is already resolved in the container's scope.
+		cur = path.Clean("/" + st.LinkTarget)
+	}
+	return cur, nil
+}
+
+func splitComponents(p string) []string {
+	var out []string
+	for _, c := range strings.Split(path.Clean("/"+p), "/") {
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
