@@ -521,6 +521,12 @@ func advCases(fx *advFixtures) []advCase {
 	held := func(name string, cmd string, check func(*testing.T, string), args ...string) advCase {
 		return advCase{name: name, args: args, expect: advHeld, cmd: cmd, check: check}
 	}
+	// heldOrRefused: the fixture's hard links of the engine socket and of
+	// /etc/shadow put every bind on their file system under suspicion, so
+	// a refusal is as good as a held container here.
+	heldOrRefused := func(name string, cmd string, check func(*testing.T, string), args ...string) advCase {
+		return advCase{name: name, args: args, expect: advEither, cmd: cmd, check: check}
+	}
 	fails := func(what string) func(*testing.T, string) { // the script prints HELD when the attempt failed
 		return func(t *testing.T, out string) {
 			t.Helper()
@@ -529,7 +535,6 @@ func advCases(fx *advFixtures) []advCase {
 			}
 		}
 	}
-	socketReach := `if hardrun -H unix:///x/s version 2>/dev/null | grep -q 'API version'; then echo REACHED-ENGINE; else echo HELD; fi`
 	v := fx.volumes
 	d := fx.donors
 	p := fx.p
@@ -614,8 +619,8 @@ func advCases(fx *advFixtures) []advCase {
 		refuse("symlink to /var/run/", "-v", p("varrun-link")+":/r:ro"),
 		refuse("/run bind-mounted under /tmp", "-v", p("run-bound")+":/r:ro"),
 		refuse("engine socket in /run bind-mounted under /tmp", "-v", p("run-bound")+"/docker.sock:/s"),
-		held("directory holding a hard link of the engine socket", socketReach, fails("reaching the engine API"), "-v", p("sockdir")+":/x"),
-		held("directory holding a hard link of the engine socket, --group-add its gid", socketReach, fails("reaching the engine API"), "-v", p("sockdir")+":/x", "--group-add", fx.dockerGID),
+		refuse("directory holding a hard link of the engine socket", "-v", p("sockdir")+":/x"),
+		refuse("directory holding a hard link of the engine socket, --group-add its gid", "-v", p("sockdir")+":/x", "--group-add", fx.dockerGID),
 
 		// ---- submounts
 		refuse("directory with a tmpfs mounted inside", "-v", p("with-tmpfs")+":/x:ro"),
@@ -629,7 +634,7 @@ func advCases(fx *advFixtures) []advCase {
 		refuse("/etc/group bind-mounted on a file under /tmp", "-v", p("group-bound")+":/p:ro"),
 		refuse("hard link of /etc/shadow", "-v", p("shadow-hardlink")+":/s:ro"),
 		refuse("hard link of /etc/passwd", "--mount", "type=bind,src="+p("passwd-hardlink")+",dst=/p,readonly"),
-		held("directory holding a hard link of /etc/shadow, --group-add shadow", `cat /x/shadow >/dev/null 2>&1 && echo READ-SHADOW || echo HELD`, fails("reading the host's /etc/shadow"), "-v", p("shadowdir")+":/x", "--group-add", fx.shadowGID),
+		refuse("directory holding a hard link of /etc/shadow, --group-add shadow", "-v", p("shadowdir")+":/x", "--group-add", fx.shadowGID),
 		{name: "--volumes-from a container binding a dir with a hard link of /etc/shadow", custom: func(t *testing.T) {
 			fx.eitherHeld(t, []string{"--volumes-from", d["shadowdir"], "--group-add", fx.shadowGID}, `cat /x/shadow >/dev/null 2>&1 && echo READ-SHADOW || echo HELD`, fails("reading the host's /etc/shadow"))
 		}},
@@ -640,7 +645,7 @@ func advCases(fx *advFixtures) []advCase {
 		refuse("block device node under /tmp", "--mount", "type=bind,src="+p("loopdev")+",dst=/x,readonly"),
 		refuse("fifo under /tmp", "-v", p("fifo")+":/x"),
 		refuse("/dev/shm", "-v", "/dev/shm:/x"),
-		held("directory holding a device node", `head -c1 /x/mem >/dev/null 2>&1 && echo READ-MEM || echo HELD`, fails("opening /dev/mem through a node in a bind"), "-v", p("devdir")+":/x"),
+		heldOrRefused("directory holding a device node", `head -c1 /x/mem >/dev/null 2>&1 && echo READ-MEM || echo HELD`, fails("opening /dev/mem through a node in a bind"), "-v", p("devdir")+":/x"),
 
 		// ---- log drivers
 		refuse("--log-driver syslog", "--log-driver", "syslog"),
@@ -691,8 +696,8 @@ func advCases(fx *advFixtures) []advCase {
 		refuse("bind through .. from a fixture", "-v", p("dots/a/b")+"/../../../../../etc:/x"),
 		refuse("bind /var/./run//docker.sock", "-v", "/var/./run//docker.sock:/s"),
 		refuse("bind //run/docker.sock", "--mount", "type=bind,source=//run/docker.sock,target=/s"),
-		held("bind with a trailing /. is read-only", `touch /x/a 2>/dev/null && echo WROTE || echo HELD`, fails("a write to the bind"), "-v", p("plain")+"/.:/x"),
-		held("bind with // is read-only", `touch /x/a 2>/dev/null && echo WROTE || echo HELD`, fails("a write to the bind"), "--mount", "type=bind,src="+p("")+"//plain//,dst=/x"),
+		heldOrRefused("bind with a trailing /. is read-only", `touch /x/a 2>/dev/null && echo WROTE || echo HELD`, fails("a write to the bind"), "-v", p("plain")+"/.:/x"),
+		heldOrRefused("bind with // is read-only", `touch /x/a 2>/dev/null && echo WROTE || echo HELD`, fails("a write to the bind"), "--mount", "type=bind,src="+p("")+"//plain//,dst=/x"),
 		{name: "explicit readonly=false bind", custom: func(t *testing.T) {
 			fx.eitherHeld(t, []string{"--mount", "type=bind,src=" + p("plain") + ",dst=/x,readonly=false"}, `touch /x/a 2>/dev/null && echo WROTE || echo HELD`, fails("a write to the bind"))
 		}},

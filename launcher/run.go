@@ -227,7 +227,9 @@ func judgePendingIdentity(ctx context.Context, e Engine, l *Launch, plan *policy
 	}
 	files, read, err := readUserFilesAt(ctx, e, id)
 	if err != nil {
-		return fmt.Errorf("judge the container's identity: %w", err)
+		return &LateRefusalError{&policy.RefusedError{Profile: plan.Profile.Name, Refusals: []policy.Refusal{{
+			Item: "running as " + orImageUser(plan.Request.Config.User, plan.Image.User), Field: policy.FieldUser, Key: "enforce: true",
+			Why: "the user cannot be judged: " + err.Error()}}}}
 	}
 	// The archive endpoint sees the container's mounts; the engine resolves
 	// the user against the image's own files. A file reached through a
@@ -381,4 +383,16 @@ func waitCondition(req *policy.Request) container.WaitCondition {
 		return container.WaitConditionRemoved
 	}
 	return container.WaitConditionNextExit
+}
+
+// orImageUser names the user a container runs as: the request's, else the
+// image's, else root.
+func orImageUser(user, image string) string {
+	switch {
+	case user != "":
+		return "--user " + user
+	case image != "":
+		return "the image's user " + image
+	}
+	return "the image's user root"
 }
