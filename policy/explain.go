@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/hardrun/hardrun/profiles"
+
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 )
@@ -58,12 +60,15 @@ type ExplainDoc struct {
 		Source  string `json:"source"` // the file, or "built-in"
 		Enforce bool   `json:"enforce"`
 	} `json:"profile"`
-	Changes  []Change      `json:"changes"`
-	Refusals []RefusalDoc  `json:"refusals"`
-	Notices  []string      `json:"notices"`
-	Prepare  PrepareDoc    `json:"prepare"`
-	Docker   string        `json:"docker"` // "" when refused
-	Request  CreateRequest `json:"request"`
+	Changes  []Change     `json:"changes"`
+	Refusals []RefusalDoc `json:"refusals"`
+	Notices  []string     `json:"notices"`
+	// Weakenings are what the profile permits that a profile it extends
+	// does not (a removed seccomp denial, a widened allow list).
+	Weakenings []profiles.Weakening `json:"weakenings"`
+	Prepare    PrepareDoc           `json:"prepare"`
+	Docker     string               `json:"docker"` // "" when refused
+	Request    CreateRequest        `json:"request"`
 }
 
 // RefusalDoc is a refusal with its full message, as the CLI prints it
@@ -99,6 +104,7 @@ func (p *Plan) ExplainJSON() ExplainDoc {
 		d.Refusals = append(d.Refusals, RefusalDoc{Refusal: r, Message: r.Error()})
 	}
 	d.Notices = append([]string{}, p.Notices...)
+	d.Weakenings = append([]profiles.Weakening{}, p.Profile.Weakenings()...)
 	d.Prepare = p.prepareDoc()
 	if len(p.Refusals) == 0 {
 		d.Docker = p.DockerLine()
@@ -163,6 +169,12 @@ func (p *Plan) writeText(w io.Writer) error {
 		fmt.Fprintf(&b, "\nnotices:\n")
 		for _, n := range p.Notices {
 			fmt.Fprintf(&b, "  %s\n", n)
+		}
+	}
+	if ws := p.Profile.Weakenings(); len(ws) > 0 {
+		fmt.Fprintf(&b, "\nweakenings of the profiles it extends:\n")
+		for _, w := range ws {
+			fmt.Fprintf(&b, "  %s\n", w)
 		}
 	}
 	p.writePrepareText(&b)
