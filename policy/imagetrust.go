@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/moby/moby/api/types/container"
+
+	"github.com/hardrun/hardrun/profiles"
 )
 
 // LabelImageVerified records on a container the registry digest whose
@@ -86,4 +88,13 @@ func ClaimedVerification(cfg *container.Config) *VerifiedImage {
 		return nil
 	}
 	return &VerifiedImage{Pinned: cfg.Image, Digest: digest}
+}
+
+// JudgeImageReference judges a reference alone against images.allow and
+// images.require_digest, with the judge's own rule, so that the caller can
+// refuse an image before asking its registry anything.
+func JudgeImageReference(p *profiles.Profile, ref string) []Refusal {
+	e := newEvaluation(Request{Config: &container.Config{Image: ref}}, p, ImageFacts{}, HostFacts{})
+	e.judgeImage()
+	return e.plan.Refusals
 }
