@@ -103,10 +103,11 @@ type auditor struct {
 
 	mu     sync.Mutex
 	images map[string]*imageConfig // by image ID
+	trust  *launcher.Trust         // nil unless the profile requires signatures
 }
 
 func newAuditor(ctx context.Context, a *app, e launcher.Engine, p *profiles.Profile) *auditor {
-	au := &auditor{e: e, p: p, ready: make(chan struct{}), images: map[string]*imageConfig{}}
+	au := &auditor{e: e, p: p, ready: make(chan struct{}), images: map[string]*imageConfig{}, trust: a.trust(p)}
 	go func() {
 		defer close(au.ready)
 		au.factsErr = au.readFacts(ctx, a)
@@ -226,7 +227,7 @@ func collect(out []outcome) ([]audit.Result, []string, error) {
 func (au *auditor) judge(ctx context.Context, c container.InspectResponse) (audit.Result, []string, error) {
 	r := audit.RequestOf(c, au.facts)
 	req := policy.Request{Name: r.Name, Config: r.Config, HostConfig: r.HostConfig, NetworkingConfig: r.NetworkingConfig}
-	plan, err := policy.Evaluate(req, au.p, policy.ImageFacts{}, au.host)
+	plan, err := policy.Evaluate(req, au.p, au.imageFacts(ctx, c), au.host)
 	if plan == nil {
 		return audit.Result{}, nil, fmt.Errorf("judge container %s: %w", c.ID, err)
 	}
