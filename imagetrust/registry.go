@@ -58,8 +58,10 @@ var manifestAccept = strings.Join([]string{
 
 // HTTPRegistry speaks the distribution API over net/http, with docker's
 // credentials and docker's rule for plain HTTP: only a registry the
-// engine treats as insecure (loopback always; others as the engine's
-// configuration says) is tried over HTTP, after HTTPS fails.
+// engine treats as insecure is spoken to over HTTP: a loopback one
+// (always insecure to the engine) HTTP first, then HTTPS; others the
+// engine's configuration lists, HTTPS without verification first, then
+// HTTP, as the engine tries them.
 type HTTPRegistry struct {
 	// Credentials returns docker's credentials for a registry domain
 	// (nil or zero: anonymous).
@@ -245,6 +247,10 @@ func (r *HTTPRegistry) send(ctx context.Context, method string, repo Repo, path,
 	schemes := []string{"https"}
 	if scheme != "" {
 		schemes = []string{scheme}
+	} else if r.insecure(repo.Domain) && IsLoopback(repo.Domain) {
+		// The engine's own registry on this host serves plain HTTP as a
+		// rule; trying TLS first would cost a handshake per launch.
+		schemes = []string{"http", "https"}
 	} else if r.insecure(repo.Domain) {
 		schemes = []string{"https", "http"}
 	}
@@ -272,8 +278,9 @@ func (r *HTTPRegistry) send(ctx context.Context, method string, repo Repo, path,
 			return resp, nil
 		}
 		lastErr = err
-		if ctx.Err() != nil {
-			break
+		var ne net.Error
+		if ctx.Err() != nil || (errors.As(err, &ne) && ne.Timeout()) {
+			break // a registry that hangs is not retried another way
 		}
 	}
 	return nil, fmt.Errorf("%s %s/%s: %w", method, repo, path, lastErr)
