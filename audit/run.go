@@ -36,6 +36,9 @@ type Options struct {
 	HostFacts func(ctx context.Context) (policy.HostFacts, error)
 	All       bool     // every container (a container removed meanwhile is skipped)
 	Names     []string // else these containers
+	// ImageFacts, if set, gives the image facts a container is judged
+	// with (image trust: its verified digest, confirmed against the keys).
+	ImageFacts func(ctx context.Context, c container.InspectResponse) policy.ImageFacts
 }
 
 // Parallel bounds the inspect calls in flight: enough to hide the
@@ -79,10 +82,12 @@ type auditor struct {
 
 	mu     sync.Mutex
 	images map[string]*imageConfig // by image ID, for this run only
+	// imageFacts: Options.ImageFacts.
+	imageFacts func(context.Context, container.InspectResponse) policy.ImageFacts
 }
 
 func newAuditor(ctx context.Context, e Engine, o Options) *auditor {
-	au := &auditor{e: e, p: o.Profile, ready: make(chan struct{}), images: map[string]*imageConfig{}}
+	au := &auditor{e: e, p: o.Profile, ready: make(chan struct{}), images: map[string]*imageConfig{}, imageFacts: o.ImageFacts}
 	go func() {
 		defer close(au.ready)
 		au.factsErr = au.readFacts(ctx, o.HostFacts)
@@ -177,7 +182,11 @@ func collect(out []containerAudit) ([]Result, []string, error) {
 // judge of style.md), then the CIS checks.
 func (au *auditor) judge(ctx context.Context, c container.InspectResponse) (Result, []string, error) {
 	req := policy.RequestFromInspect(c, au.facts)
-	plan, err := policy.Evaluate(req, au.p, policy.ImageFacts{}, au.host)
+	var facts policy.ImageFacts
+	if au.imageFacts != nil {
+		facts = au.imageFacts(ctx, c)
+	}
+	plan, err := policy.Evaluate(req, au.p, facts, au.host)
 	if plan == nil {
 		return Result{}, nil, fmt.Errorf("judge container %s: %w", c.ID, err)
 	}

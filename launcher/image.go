@@ -14,11 +14,11 @@ import (
 	"github.com/hardrun/hardrun/runopts"
 )
 
-// ensureImage returns the image l.Request names, pulling it as docker does:
-// --pull always pulls first, missing pulls when the engine lacks it, never
-// fails with the engine's "No such image".
-func ensureImage(ctx context.Context, e Engine, l *Launch, tio IO) (image.InspectResponse, error) {
-	ref := l.Request.Config.Image
+// ensureImage returns the image ref names (the request's, or the verified
+// digest trustImage pinned), pulling it as docker does: --pull always
+// pulls first, missing pulls when the engine lacks it, never fails with
+// the engine's "No such image".
+func ensureImage(ctx context.Context, e Engine, l *Launch, ref string, tio IO) (image.InspectResponse, error) {
 	if l.Pull == runopts.PullAlways {
 		if err := pull(ctx, e, l, ref, tio); err != nil {
 			return image.InspectResponse{}, err

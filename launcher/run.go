@@ -40,6 +40,10 @@ type Launch struct {
 	Plan func(ctx context.Context, req policy.Request, img policy.ImageFacts) (*policy.Plan, error)
 	// Users caches images' user files by image ID (nil: no cache).
 	Users *UserFilesCache
+	// Trust, when the profile requires signatures, verifies the image's
+	// registry digest before the pull; the engine then pulls and creates
+	// from that digest (imagetrust.go). nil: no signature required.
+	Trust *Trust
 }
 
 // IO are the terminal streams of the hardrun process.
@@ -88,12 +92,17 @@ func Run(ctx context.Context, e Engine, l *Launch, tio IO) (int, error) {
 	stopWatching := cancelOnInterrupt(tio.Signals, cancel)
 	defer stopWatching()
 
-	img, err := ensureImage(ctx, e, l, tio)
+	ref, verified, err := trustImage(ctx, e, l)
+	if err != nil {
+		return 0, interrupted(ctx, err)
+	}
+	img, err := ensureImage(ctx, e, l, ref, tio)
 	if err != nil {
 		return 0, interrupted(ctx, err)
 	}
 	facts := FactsOf(img.Config)
 	facts.ID = img.ID
+	facts.Verified = verified
 	facts.Users = l.Users.Load(img.ID)
 	plan, err := l.Plan(ctx, l.Request, facts)
 	if err != nil {
@@ -248,9 +257,10 @@ func judgePendingIdentity(ctx context.Context, e Engine, l *Launch, plan *policy
 	return nil
 }
 
-// LateRefusalError is a refusal made after create (the identity judged
-// against the image's files): the container is removed, and unlike the
-// plan's refusals its lines have not been printed yet.
+// LateRefusalError is a refusal made outside the plan (the identity or the
+// working directory judged after create, an image signature before the
+// pull): any container is removed, and unlike the plan's refusals its
+// lines have not been printed yet.
 type LateRefusalError struct{ *policy.RefusedError }
 
 // volumeFacts is the engine's volume inspect, as the policy reads it.

@@ -53,6 +53,9 @@ type ImageFacts struct {
 	// has them (cached by image ID); nil leaves the identity to be judged
 	// after create (Plan.IdentityPending).
 	Users *UserFiles
+	// Verified is the digest verified against images.signatures.keys
+	// (imagetrust.go); nil under a profile with keys is a refusal.
+	Verified *VerifiedImage
 }
 
 // UserFiles are an image's /etc/passwd and /etc/group as the engine reads
@@ -260,6 +263,7 @@ var evaluationSteps = []func(*evaluation){
 	(*evaluation).judgeNetwork,
 	(*evaluation).judgeResources,
 	(*evaluation).judgeSecurity,
+	(*evaluation).judgeImageTrust, // last: judgeImage judges the reference as written
 }
 
 // evaluation is the state of one Evaluate call.

@@ -61,10 +61,11 @@ func (a *app) audit(ctx context.Context, o auditOptions) error {
 	}
 	defer e.Close()
 	rep, err := audit.Run(ctx, auditEngine{e}, audit.Options{
-		Profile:   p,
-		HostFacts: func(ctx context.Context) (policy.HostFacts, error) { return a.auditHostFacts(ctx, e, p) },
-		All:       o.all,
-		Names:     o.names,
+		Profile:    p,
+		HostFacts:  func(ctx context.Context) (policy.HostFacts, error) { return a.auditHostFacts(ctx, e, p) },
+		All:        o.all,
+		Names:      o.names,
+		ImageFacts: a.auditImageFacts(e, p),
 	})
 	if err != nil {
 		return err

@@ -26,7 +26,11 @@ func (a *app) explain(ctx context.Context, line *runLine) error {
 	}
 	defer s.e.Close()
 	p, e, req := s.p, s.e, s.req
-	img, err := e.ImageInspect(ctx, req.Config.Image)
+	verified, err := a.verifyForExplain(ctx, e, p, req.Config.Image, line.opts.Pull)
+	if err != nil {
+		return err
+	}
+	img, err := e.ImageInspect(ctx, imageRef(req.Config.Image, verified))
 	if err != nil && !errors.Is(err, launcher.ErrNoSuchObject) {
 		return err
 	}
@@ -34,7 +38,9 @@ func (a *app) explain(ctx context.Context, line *runLine) error {
 	if err != nil {
 		return err
 	}
-	plan, err := policy.Evaluate(req, p, launcher.FactsOf(img.Config), host)
+	facts := launcher.FactsOf(img.Config)
+	facts.Verified = verified
+	plan, err := policy.Evaluate(req, p, facts, host)
 	if plan == nil {
 		return err
 	}

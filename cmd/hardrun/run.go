@@ -186,6 +186,7 @@ func (a *app) launch(ctx context.Context, line *runLine) error {
 		Platform:     o.Platform,
 		RegistryAuth: a.registryAuth,
 		Plan:         a.planner(e, p, line),
+		Trust:        a.trust(p),
 	}
 	tio, ready, creating := a.terminal(o)
 	tio.Bulk = allProcessors
