@@ -76,6 +76,14 @@ func parsePlatform(s string) (*ocispec.Platform, error) {
 	return p, nil
 }
 
+// CheckLabel marks the create `hardrun authz check` sends: the plugin
+// denies it with CheckMessage, so an engine that answers otherwise does
+// not consult the plugin.
+const (
+	CheckLabel   = "io.hardrun.authz-check"
+	CheckMessage = "hardrun authz check: this engine consults the hardrun plugin"
+)
+
 // create judges a container create under the profile its label names (as
 // the site policy allows) with every field taken as given: each default
 // the judge would still apply is missing from the request.
@@ -86,6 +94,9 @@ func (j *Judge) create(ctx context.Context, r route, body []byte) Decision {
 		d := deny(r, err.Error())
 		d.Container = name
 		return d
+	}
+	if _, ok := req.Config.Labels[CheckLabel]; ok {
+		return Decision{Endpoint: r.endpoint(), Container: name, Reasons: []string{CheckMessage + " (default profile " + j.profiles.def.Name + ")"}}
 	}
 	p, note := j.profiles.forLabel(req.Config.Labels[policy.LabelProfile])
 	d := Decision{Endpoint: r.endpoint(), Container: name, Profile: p.Name, Hint: hintRun}
