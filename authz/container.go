@@ -53,10 +53,17 @@ func judged(r route, t target, err error) Decision {
 	return d
 }
 
+// execCreate is the exec create body as every client sends it: docker's
+// CLI up to 28 also sends Detach, which the engine ignores.
+type execCreate struct {
+	container.ExecCreateRequest
+	Detach bool
+}
+
 // exec judges an exec create by the target container's profile: -u,
 // --privileged and --workdir, the user resolved in the container's files.
 func (j *Judge) exec(ctx context.Context, r route, body []byte) Decision {
-	var er container.ExecCreateRequest
+	var er execCreate
 	if err := decodeStrict(body, &er); err != nil {
 		return deny(r, err.Error())
 	}
@@ -118,7 +125,8 @@ func (j *Judge) start(ctx context.Context, r route, body []byte) Decision {
 	if t.insp.Config == nil || t.insp.HostConfig == nil {
 		return t.refuse(r, "cannot be judged: the engine's record has no config")
 	}
-	files, err := j.engine.UserFiles(ctx, r.id)
+	neverStarted := t.insp.State != nil && t.insp.State.Status == container.StateCreated
+	files, err := j.files.files(ctx, j.engine, r.id, t.insp.ID, t.insp.Image, neverStarted)
 	if err != nil {
 		return judged(r, t, err)
 	}

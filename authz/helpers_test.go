@@ -20,6 +20,7 @@ type fakeEngine struct {
 	containers map[string]container.InspectResponse
 	userFiles  map[string]policy.UserFiles
 	images     map[string]policy.ImageFacts
+	fileReads  int
 }
 
 func (f *fakeEngine) HostFacts(_ context.Context, p *profiles.Profile) (policy.HostFacts, error) {
@@ -47,6 +48,7 @@ func (f *fakeEngine) Container(_ context.Context, id string) (container.InspectR
 }
 
 func (f *fakeEngine) UserFiles(_ context.Context, id string) (policy.UserFiles, error) {
+	f.fileReads++
 	if u, ok := f.userFiles[id]; ok {
 		return u, nil
 	}

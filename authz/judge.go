@@ -2,6 +2,7 @@ package authz
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -36,6 +37,7 @@ type Engine interface {
 type Judge struct {
 	engine   Engine
 	profiles *profileSource
+	files    *userFilesCache
 	log      io.Writer
 	logMu    sync.Mutex
 	now      func() time.Time
@@ -67,6 +69,7 @@ func NewJudge(o Options) (*Judge, error) {
 	return &Judge{
 		engine:   o.Engine,
 		profiles: newProfileSource(o.Load, o.Default, o.Site),
+		files:    newUserFilesCache(),
 		log:      log,
 		now:      time.Now,
 	}, nil
@@ -127,7 +130,12 @@ func (j *Judge) decide(ctx context.Context, req *Request) Decision {
 		return d
 	}
 	switch r.kind {
-	case kindRead, kindPass:
+	case kindRead:
+		return allow(r)
+	case kindPass:
+		if r.method == "PUT" {
+			j.files.copiedIn() // docker cp into a container: its files are no longer its image's
+		}
 		return allow(r)
 	case kindCreate:
 		return j.create(ctx, r, req.RequestBody)
@@ -149,4 +157,22 @@ func (j *Judge) decide(ctx context.Context, req *Request) Decision {
 		return deny(r, "swarm services are not judged yet: hardrun enforces profiles on containers the engine creates itself")
 	}
 	return deny(r, errUnknownEndpoint.Error())
+}
+
+// Responded sees the engine's response (AuthZRes) to note the containers
+// it created. It never denies: every decision is made on the request.
+func (j *Judge) Responded(req *Request) {
+	if req.ResponseStatusCode != 201 || len(req.ResponseBody) == 0 {
+		return
+	}
+	r, err := parseRoute(req.RequestMethod, req.RequestURI)
+	if err != nil || r.kind != kindCreate {
+		return
+	}
+	var created struct {
+		ID string `json:"Id"`
+	}
+	if json.Unmarshal(req.ResponseBody, &created) == nil && created.ID != "" {
+		j.files.created(created.ID)
+	}
 }

@@ -77,6 +77,7 @@ func TestExec(t *testing.T) {
 		want  string
 	}{
 		{`{"Cmd":["id"]}`, true, ""},
+		{`{"User":"","Privileged":false,"Tty":false,"AttachStdin":false,"AttachStderr":true,"AttachStdout":true,"Detach":false,"DetachKeys":"","Env":null,"WorkingDir":"","Cmd":["id"]}`, true, ""},
 		{`{"User":"app","Cmd":["id"]}`, true, ""},
 		{`{"User":"0","Cmd":["id"]}`, false, "exec --user 0 is not permitted"},
 		{`{"User":"root","Cmd":["id"]}`, false, "uid 0"},
@@ -199,5 +200,31 @@ func TestHandler(t *testing.T) {
 	}
 	if n := strings.Count(log.String(), "\n"); n != 3 {
 		t.Errorf("%d denial lines, want 3:\n%s", n, log.String())
+	}
+}
+
+// TestStartUserFilesCache: a container created while the plugin ran and
+// never started has its image's files; a copy-in ends that.
+func TestStartUserFilesCache(t *testing.T) {
+	eng := running("default")
+	c := eng.containers["web"]
+	c.ID, c.Image = "abc123", "sha256:img"
+	c.State = &container.State{Status: container.StateCreated}
+	eng.containers["web"] = c
+	j, _ := newTestJudge(t, nil, eng)
+	j.Responded(&Request{RequestMethod: "POST", RequestURI: "/v1.41/containers/create", ResponseStatusCode: 201, ResponseBody: []byte(`{"Id":"abc123","Warnings":[]}`)})
+	start := func() {
+		t.Helper()
+		wantAllowed(t, j.Decide(context.Background(), call("POST", "/containers/web/start", nil)))
+	}
+	start()
+	start()
+	if eng.fileReads != 1 {
+		t.Errorf("%d reads of the container's files, want 1 (then the image's, cached)", eng.fileReads)
+	}
+	wantAllowed(t, j.Decide(context.Background(), call("PUT", "/containers/web/archive?path=/etc", nil)))
+	start()
+	if eng.fileReads != 2 {
+		t.Errorf("%d reads after a copy-in, want 2", eng.fileReads)
 	}
 }

@@ -34,7 +34,8 @@ type Request struct {
 	RequestBody     []byte            `json:"RequestBody,omitempty"` // base64 in JSON
 	RequestHeaders  map[string]string `json:"RequestHeaders,omitempty"`
 
-	ResponseStatusCode int `json:"ResponseStatusCode,omitempty"`
+	ResponseStatusCode int    `json:"ResponseStatusCode,omitempty"`
+	ResponseBody       []byte `json:"ResponseBody,omitempty"`
 }
 
 // Response is the plugin's answer; Err makes the engine fail the request.
@@ -64,6 +65,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, h.authZReq(r.Context(), r.Body))
 	case pathAuthZRes:
 		// Responses are not filtered: every decision is made on the request.
+		if req, err := DecodeRequest(r.Body); err == nil {
+			h.j.Responded(req)
+		}
 		writeJSON(w, Response{Allow: true})
 	default:
 		http.NotFound(w, r)
