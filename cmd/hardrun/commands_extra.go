@@ -12,7 +12,7 @@ import (
 
 // extraCommands are hardrun's own commands beyond run and its kin.
 func (a *app) extraCommands() []*cli.Command {
-	return []*cli.Command{a.profilesCommand(), a.seccompCommand(), a.apparmorCommand(), a.auditCommand()}
+	return []*cli.Command{a.profilesCommand(), a.seccompCommand(), a.apparmorCommand(), a.auditCommand(), a.authzCommand()}
 }
 
 var (

@@ -95,12 +95,7 @@ func (a *app) loadProfile(own hardrunFlags) (*profiles.Profile, error) {
 	if ref == "" {
 		ref = a.g.Profile
 	}
-	l := profiles.NewLoader(profiles.SearchOptions{ProfileDirs: dirs, Getenv: a.getenv, SystemDir: a.systemProfileDir})
-	p, err := l.Load(ref)
-	if err != nil {
-		return nil, fmt.Errorf("load profile: %w", err)
-	}
-	return p, nil
+	return a.siteProfile(dirs, ref)
 }
 
 // request translates the parsed flags into the Engine API request for the
