@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -33,8 +34,9 @@ import (
 // a cosign signature of it by key; it counts requests.
 type signedRegistry struct {
 	host, repo, digest string
-	requests           int
-	hang               bool
+	// The registry's handler runs on the server's goroutines.
+	requests atomic.Int32
+	hang     atomic.Bool
 }
 
 func newSignedRegistry(t testing.TB, key *ecdsa.PrivateKey) *signedRegistry {
@@ -43,8 +45,8 @@ func newSignedRegistry(t testing.TB, key *ecdsa.PrivateKey) *signedRegistry {
 	sum := sha256.Sum256(manifest)
 	r := &signedRegistry{repo: "team/app", digest: "sha256:" + hex.EncodeToString(sum[:])}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		r.requests++
-		if r.hang {
+		r.requests.Add(1)
+		if r.hang.Load() {
 			<-req.Context().Done()
 			return
 		}
@@ -98,12 +100,12 @@ func TestVerifyImage(t *testing.T) {
 	if v.Pinned != reg.host+"/team/app@"+reg.digest || v.Digest != reg.digest || !strings.Contains(v.Key, "cosign.pub (sha256:") {
 		t.Errorf("got %+v", v)
 	}
-	if reg.requests != 2 {
-		t.Errorf("want 2 requests (resolve, signature), got %d", reg.requests)
+	if reg.requests.Load() != 2 {
+		t.Errorf("want 2 requests (resolve, signature), got %d", reg.requests.Load())
 	}
-	reg.requests = 0
-	if _, err := VerifyImage(context.Background(), e, tr, reg.host+"/team/app:1", runopts.PullMissing); err != nil || reg.requests != 1 {
-		t.Errorf("cached: want only the resolve, got %d requests, %v", reg.requests, err)
+	reg.requests.Store(0)
+	if _, err := VerifyImage(context.Background(), e, tr, reg.host+"/team/app:1", runopts.PullMissing); err != nil || reg.requests.Load() != 1 {
+		t.Errorf("cached: want only the resolve, got %d requests, %v", reg.requests.Load(), err)
 	}
 
 	for _, tc := range []struct {
@@ -117,8 +119,8 @@ func TestVerifyImage(t *testing.T) {
 		{name: "pull never, local only", ref: reg.host + "/team/app:1", pull: runopts.PullNever, want: "exists only locally"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			reg.hang = tc.hang
-			defer func() { reg.hang = false }()
+			reg.hang.Store(tc.hang)
+			defer reg.hang.Store(false)
 			tr.CacheDir = t.TempDir()
 			e := &fakeEngine{imageInspectFn: func(string) (image.InspectResponse, error) { return tc.local, nil }}
 			start := time.Now()
