@@ -40,6 +40,10 @@ func (a *app) explain(ctx context.Context, line *runLine) error {
 	}
 	facts := launcher.FactsOf(img.Config)
 	facts.Verified = verified
+	// The image's user files, when a launch has read them: explain then
+	// judges the identity as run does before create.
+	facts.ID = img.ID
+	facts.Users = launcher.NewUserFilesCache(a.getenv).Load(img.ID)
 	plan, err := policy.Evaluate(req, p, facts, host)
 	if plan == nil {
 		return err
