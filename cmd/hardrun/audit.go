@@ -87,7 +87,10 @@ func (e auditEngine) ImageConfig(ctx context.Context, id string) (*dockerspec.Do
 }
 
 // auditHostFacts are run's host facts, with bind sources read as the
-// engine recorded them.
+// engine recorded them. launcher.NewHostFacts fills Object, so each bind
+// source is judged by the object it names (a socket, a device, a path
+// holding other mounts, the engine's socket under another name) when the
+// engine runs on this host.
 func (a *app) auditHostFacts(ctx context.Context, e launcher.Engine, p *profiles.Profile) (policy.HostFacts, error) {
 	host, err := a.hostFacts(ctx, e, p)
 	if err != nil {
@@ -97,8 +100,14 @@ func (a *app) auditHostFacts(ctx context.Context, e launcher.Engine, p *profiles
 	if err != nil {
 		return host, err
 	}
+	local := strings.HasPrefix(ep.Host, "unix://")
 	host.Cwd = "/"
-	host.ResolvePath = recordedPath(strings.HasPrefix(ep.Host, "unix://"))
+	host.ResolvePath = recordedPath(local)
+	if !local {
+		// The objects bind sources name are on the engine's host, which
+		// this one is not: nil makes the judge say they cannot be judged.
+		host.Object = nil
+	}
 	return host, nil
 }
 
@@ -114,4 +123,10 @@ func recordedPath(local bool) func(string) (string, error) {
 		}
 		return filepath.Clean(p), nil
 	}
+}
+
+// UserFiles reads the container's /etc/passwd and /etc/group through the
+// archive endpoint, as the engine resolves its user.
+func (e auditEngine) UserFiles(ctx context.Context, id string) (policy.UserFiles, error) {
+	return launcher.ReadUserFiles(ctx, e.Engine, id)
 }
