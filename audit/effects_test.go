@@ -243,3 +243,48 @@ func hasFinding(r audit.Result, id, got string) bool {
 		return f.ID == id && !f.Pass && strings.Contains(f.Got, got)
 	})
 }
+
+// TestRunUserFilesOncePerImage: containers whose user files are still
+// their image's are read once per image; one with a mount over /etc is
+// read on its own, and its group 0 is found.
+func TestRunUserFilesOncePerImage(t *testing.T) {
+	f := &fakeEngine{containers: map[string]container.InspectResponse{}, files: map[string]policy.UserFiles{}}
+	var reads atomic.Int32
+	for i := range 20 {
+		id := fmt.Sprintf("c%02d", i)
+		c := plainContainer(id, "1234")
+		c.Image = "sha256:same"
+		f.containers[id], f.files[id] = c, userFiles("user:x:1234:\n")
+	}
+	etc := plainContainer("etcbind", "1234")
+	etc.Image = "sha256:same"
+	etc.Mounts = []container.MountPoint{{Type: mount.TypeBind, Source: "/srv/etc", Destination: "/etc/"}}
+	f.containers["etcbind"], f.files["etcbind"] = etc, userFiles("root:x:0:user\n")
+	counting := &countingEngine{fakeEngine: f, reads: &reads}
+	rep, err := audit.Run(context.Background(), counting, audit.Options{
+		Profile: loadBuiltin(t, "default"), All: true,
+		HostFacts:   func(context.Context) (policy.HostFacts, error) { return effectsHost(), nil },
+		SameAsImage: func(container.InspectResponse) bool { return true },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := reads.Load(); n != 2 {
+		t.Errorf("%d archive reads, want 2 (the image once, the container with /etc mounted once)", n)
+	}
+	for _, r := range rep.Results {
+		if r.Container.ID == "etcbind" && !hasFinding(r, "allow_root_group", "groups 0") {
+			t.Errorf("etcbind: no allow_root_group finding: %+v", r.Findings)
+		}
+	}
+}
+
+type countingEngine struct {
+	*fakeEngine
+	reads *atomic.Int32
+}
+
+func (c *countingEngine) UserFiles(ctx context.Context, id string) (policy.UserFiles, error) {
+	c.reads.Add(1)
+	return c.fakeEngine.UserFiles(ctx, id)
+}

@@ -38,8 +38,14 @@ type Options struct {
 	// HostFacts reads the host facts the policy needs (run once, while the
 	// containers are listed and inspected).
 	HostFacts func(ctx context.Context) (policy.HostFacts, error)
-	All       bool     // every container (a container removed meanwhile is skipped)
-	Names     []string // else these containers
+	// SameAsImage reports whether a container's /etc/passwd and /etc/group
+	// are still its image's own regular files (the engine's storage on
+	// this host says so): its identity is then read once per image rather
+	// than once per container, the archive endpoint being the slow part of
+	// an audit. nil: every container's files are read.
+	SameAsImage func(container.InspectResponse) bool
+	All         bool     // every container (a container removed meanwhile is skipped)
+	Names       []string // else these containers
 }
 
 // Parallel bounds the inspect calls in flight: enough to hide the
@@ -91,11 +97,14 @@ type auditor struct {
 	volumes map[string]*volumeLookup // by volume name, for this run only
 	lookups chan struct{}            // LookupParallel slots
 	all     bool
+	same    func(container.InspectResponse) bool
+	users   map[string]*imageUsers // by image ID, for this run only
 }
 
 func newAuditor(ctx context.Context, e Engine, o Options) *auditor {
 	au := &auditor{e: e, p: o.Profile, ready: make(chan struct{}), images: map[string]*imageConfig{},
-		volumes: map[string]*volumeLookup{}, lookups: make(chan struct{}, LookupParallel), all: o.All}
+		volumes: map[string]*volumeLookup{}, lookups: make(chan struct{}, LookupParallel), all: o.All,
+		same: o.SameAsImage, users: map[string]*imageUsers{}}
 	go func() {
 		defer close(au.ready)
 		au.factsErr = au.readFacts(ctx, o.HostFacts)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"strings"
 	"sync"
 
@@ -52,16 +53,7 @@ func (au *auditor) effects(ctx context.Context, c container.InspectResponse, pla
 // numeric user works, a name does not); one removed meanwhile is
 // errRemoved.
 func (au *auditor) identity(ctx context.Context, c container.InspectResponse, eff *Effects) error {
-	au.lookups <- struct{}{}
-	files, err := au.e.UserFiles(ctx, c.ID)
-	<-au.lookups
-	if err == nil && (!files.HavePasswd || !files.HaveGroup) {
-		// The archive endpoint answers "no such file" for a container that
-		// is gone too: ask whether it still exists.
-		if _, ierr := au.e.ContainerInspect(ctx, c.ID); errors.Is(ierr, policy.ErrNoSuchObject) {
-			err = ierr
-		}
-	}
+	files, err := au.userFiles(ctx, c)
 	switch {
 	case errors.Is(err, policy.ErrNoSuchObject):
 		return fmt.Errorf("container %s: %w", containerName(c), errRemoved)
@@ -76,6 +68,68 @@ func (au *auditor) identity(ctx context.Context, c container.InspectResponse, ef
 	}
 	eff.Identity = &id
 	return nil
+}
+
+// userFiles reads the container's user files, or its image's, read once
+// per image, when they are the image's own (Options.SameAsImage) and no
+// mount covers them.
+func (au *auditor) userFiles(ctx context.Context, c container.InspectResponse) (policy.UserFiles, error) {
+	if au.same == nil || c.Image == "" || coversUserFiles(c.Mounts) || !au.same(c) {
+		return au.readUserFiles(ctx, c.ID)
+	}
+	au.mu.Lock()
+	iu, ok := au.users[c.Image]
+	if !ok {
+		iu = &imageUsers{}
+		au.users[c.Image] = iu
+	}
+	au.mu.Unlock()
+	iu.mu.Lock()
+	defer iu.mu.Unlock()
+	if iu.done {
+		return iu.files, nil
+	}
+	files, err := au.readUserFiles(ctx, c.ID)
+	if err == nil {
+		// Kept only once read whole from a container that still exists: a
+		// removal midway must not leave "no files" for its image.
+		iu.files, iu.done = files, true
+	}
+	return files, err
+}
+
+// readUserFiles reads the files through the archive endpoint. It answers
+// "no such file" for a container that is gone too: when a file is
+// missing, the container is asked whether it still exists.
+func (au *auditor) readUserFiles(ctx context.Context, id string) (policy.UserFiles, error) {
+	au.lookups <- struct{}{}
+	files, err := au.e.UserFiles(ctx, id)
+	<-au.lookups
+	if err == nil && (!files.HavePasswd || !files.HaveGroup) {
+		if _, ierr := au.e.ContainerInspect(ctx, id); errors.Is(ierr, policy.ErrNoSuchObject) {
+			return files, ierr
+		}
+	}
+	return files, err
+}
+
+// imageUsers are one image's user files, read once.
+type imageUsers struct {
+	mu    sync.Mutex
+	done  bool
+	files policy.UserFiles
+}
+
+// coversUserFiles: a mount on /, /etc, /etc/passwd or /etc/group puts
+// files there that are not the image's.
+func coversUserFiles(mounts []container.MountPoint) bool {
+	for _, m := range mounts {
+		switch path.Clean(m.Destination) {
+		case "/", "/etc", "/etc/passwd", "/etc/group":
+			return true
+		}
+	}
+	return false
 }
 
 func containerName(c container.InspectResponse) string {
