@@ -8,6 +8,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 
 	"github.com/hardrun/hardrun/policy"
+	"github.com/hardrun/hardrun/profiles"
 )
 
 // Sources of a finding.
@@ -37,6 +38,11 @@ type Input struct {
 	// Policy is the judge's verdict on policy.RequestFromInspect(Container)
 	// under the audited profile.
 	Policy Policy
+	// Profile and Effects, when Effects is set, add the findings on what
+	// the container really gets (EffectFindings) and its effects report.
+	Profile *profiles.Profile
+	Effects *Effects
+	Volumes []VolumeReport
 }
 
 // Policy is the part of the judge's plan audit reads: each change is a
@@ -74,9 +80,10 @@ type ProfileRef struct {
 
 // Result is one container's audit.
 type Result struct {
-	Container Container `json:"container"`
-	Pass      bool      `json:"pass"`
-	Findings  []Finding `json:"findings"`
+	Container Container      `json:"container"`
+	Pass      bool           `json:"pass"`
+	Effects   *EffectsReport `json:"effects,omitempty"`
+	Findings  []Finding      `json:"findings"`
 }
 
 // Container identifies an audited container.
@@ -110,7 +117,19 @@ type Finding struct {
 // verdict, then every CIS check of Checks.
 func Judge(in Input) Result {
 	r := Result{Container: ContainerOf(in.Container), Pass: true}
-	r.Findings = append(ProfileFindings(in.Container, in.Policy), cisFindings(&in)...)
+	pol := in.Policy
+	if in.Effects != nil && cgroupnsMode(in.Container, in.Engine) == "host" {
+		// The effect finding says what the container shares; the missing
+		// default would say the same in the request's words.
+		pol.Changes = slices.DeleteFunc(slices.Clone(pol.Changes), func(c policy.Change) bool { return c.Field == "HostConfig.CgroupnsMode" })
+	}
+	r.Findings = ProfileFindings(in.Container, pol)
+	if in.Effects != nil {
+		r.Findings = append(r.Findings, EffectFindings(in.Container, in.Profile, in.Engine, *in.Effects, in.Policy.Refusals)...)
+		rep := ReportEffects(in.Container, in.Engine, *in.Effects, in.Volumes)
+		r.Effects = &rep
+	}
+	r.Findings = append(r.Findings, cisFindings(&in)...)
 	for _, f := range r.Findings {
 		if !f.Pass {
 			r.Pass = false

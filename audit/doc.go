@@ -20,6 +20,25 @@
 // becomes a failed Finding with the profile key, the value the profile
 // wants and the value the container has.
 //
+// # Effect findings
+//
+// Run also reads what the container really gets, with look-ups of its
+// own run concurrently and at most LookupParallel at a time: its own
+// /etc/passwd and /etc/group through the archive endpoint (Engine.UserFiles),
+// each named volume's inspect (once per run), each bind source's object
+// on the engine's host (the policy's HostFacts.Object). EffectFindings
+// judges them under an enforcing profile with the policy's own checks:
+// the identity resolved as the engine resolves it (allow_root,
+// allow_root_group), the volumes (policy.CheckVolumes), the bind sources
+// (policy.JudgeStart), the recorded log driver (policy.Check's), the
+// cgroup namespace, and the ports the engine published
+// (NetworkSettings.Ports against network.publish and publish_host_ip).
+// What the policy already refused on the request is not repeated. Labels
+// never vouch for a container: they are shown, never trusted.
+//
+// A container removed while it is audited is left out with a notice
+// under --all and is an error when it was named.
+//
 // # CIS findings
 //
 // Checks is the table: number, title, severity and a judge, each with a
@@ -48,6 +67,14 @@
 //	      "version_label": "1.0.0"                 // io.hardrun.version, "" if absent
 //	    },
 //	    "pass": false,                    // no finding failed
+//	    "effects": {                      // what it really gets (absent when not read)
+//	      "user": "1234", "uid": 1234, "gid": 1234, "groups": [0, 1234],  // uid/gid null: unresolvable
+//	      "identity": "how it was resolved, or why it could not be",
+//	      "log_driver": "json-file", "cgroupns": "private" | "host",
+//	      "ports": ["0.0.0.0:8080->80/tcp"],
+//	      "volumes": [{"name": "data", "destination": "/data", "driver": "local",
+//	                   "options": {}, "error": "only when it could not be inspected"}]
+//	    },
 //	    "findings": [{
 //	      "source": "profile" | "cis",
 //	      "id": "read_only" | "5.13",     // profile key, or CIS number

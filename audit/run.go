@@ -26,6 +26,10 @@ type Engine interface {
 	ContainerInspect(ctx context.Context, id string) (container.InspectResponse, error)
 	// ImageConfig returns the config of an image, by ID.
 	ImageConfig(ctx context.Context, id string) (*dockerspec.DockerOCIImageConfig, error)
+	// UserFiles reads the container's own /etc/passwd and /etc/group (the
+	// archive endpoint): the files the engine resolves its user against.
+	// A file that is absent reads as absent, not as an error.
+	UserFiles(ctx context.Context, id string) (policy.UserFiles, error)
 }
 
 // Options are one audit run's inputs besides the engine.
@@ -34,8 +38,14 @@ type Options struct {
 	// HostFacts reads the host facts the policy needs (run once, while the
 	// containers are listed and inspected).
 	HostFacts func(ctx context.Context) (policy.HostFacts, error)
-	All       bool     // every container (a container removed meanwhile is skipped)
-	Names     []string // else these containers
+	// SameAsImage reports whether a container's /etc/passwd and /etc/group
+	// are still its image's own regular files (the engine's storage on
+	// this host says so): its identity is then read once per image rather
+	// than once per container, the archive endpoint being the slow part of
+	// an audit. nil: every container's files are read.
+	SameAsImage func(container.InspectResponse) bool
+	All         bool     // every container (a container removed meanwhile is skipped)
+	Names       []string // else these containers
 	// ImageFacts, if set, gives the image facts a container is judged
 	// with (image trust: its verified digest, confirmed against the keys).
 	ImageFacts func(ctx context.Context, c container.InspectResponse) policy.ImageFacts
@@ -44,6 +54,11 @@ type Options struct {
 // Parallel bounds the inspect calls in flight: enough to hide the
 // engine's latency, few enough not to queue up in it.
 const Parallel = 16
+
+// LookupParallel bounds the extra look-ups in flight (user files through
+// the archive endpoint, volume inspects), which cost the engine more than
+// an inspect: each archive read walks the container's file system.
+const LookupParallel = 8
 
 // Run audits the containers (one inspect each, concurrently) and returns
 // the report. Any error fails the whole run and no report is returned: a
@@ -80,14 +95,21 @@ type auditor struct {
 	facts    policy.EngineFacts
 	factsErr error
 
-	mu     sync.Mutex
-	images map[string]*imageConfig // by image ID, for this run only
+	mu      sync.Mutex
+	images  map[string]*imageConfig  // by image ID, for this run only
+	volumes map[string]*volumeLookup // by volume name, for this run only
+	lookups chan struct{}            // LookupParallel slots
+	all     bool
+	same    func(container.InspectResponse) bool
+	users   map[string]*imageUsers // by image ID, for this run only
 	// imageFacts: Options.ImageFacts.
 	imageFacts func(context.Context, container.InspectResponse) policy.ImageFacts
 }
 
 func newAuditor(ctx context.Context, e Engine, o Options) *auditor {
-	au := &auditor{e: e, p: o.Profile, ready: make(chan struct{}), images: map[string]*imageConfig{}, imageFacts: o.ImageFacts}
+	au := &auditor{e: e, p: o.Profile, ready: make(chan struct{}), images: map[string]*imageConfig{},
+		volumes: map[string]*volumeLookup{}, lookups: make(chan struct{}, LookupParallel), all: o.All,
+		same: o.SameAsImage, users: map[string]*imageUsers{}, imageFacts: o.ImageFacts}
 	go func() {
 		defer close(au.ready)
 		au.factsErr = au.readFacts(ctx, o.HostFacts)
@@ -104,6 +126,9 @@ func (au *auditor) readFacts(ctx context.Context, hostFacts func(context.Context
 	}
 	au.facts = policy.EngineFactsOf(info)
 	au.host, err = hostFacts(ctx)
+	if au.host.Volume != nil {
+		au.host.Volume = au.volume(au.host.Volume)
+	}
 	return err
 }
 
@@ -151,6 +176,9 @@ func (au *auditor) audit(ctx context.Context, id string, c container.InspectResp
 		return containerAudit{err: au.factsErr}
 	}
 	res, notices, err := au.judge(ctx, c)
+	if errors.Is(err, errRemoved) && au.all {
+		return containerAudit{skip: true, notices: []string{err.Error()}}
+	}
 	return containerAudit{res: res, notices: notices, err: err}
 }
 
@@ -165,6 +193,8 @@ func collect(out []containerAudit) ([]Result, []string, error) {
 		switch {
 		case o.err != nil:
 			errs = append(errs, o.err)
+		case o.skip:
+			notices = append(notices, o.notices...)
 		case !o.skip && !seen[o.res.Container.ID]:
 			seen[o.res.Container.ID] = true
 			results = append(results, o.res)
@@ -196,7 +226,12 @@ func (au *auditor) judge(ctx context.Context, c container.InspectResponse) (Resu
 			return Result{}, nil, err
 		}
 	}
-	return Judge(Input{Container: c, Image: img, Engine: au.facts, Policy: PolicyOf(plan)}), plan.Notices, nil
+	eff, err := au.effects(ctx, c, plan)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	in := Input{Container: c, Image: img, Engine: au.facts, Policy: PolicyOf(plan), Profile: au.p, Effects: &eff, Volumes: au.volumeReports(c)}
+	return Judge(in), plan.Notices, nil
 }
 
 // imageConfig is one image's config, looked up once however many

@@ -54,6 +54,21 @@ func writablePaths(home string, volumes []string) []string {
 	return paths
 }
 
+// mountTargets are the mount points a volume or bind can be on, tested for
+// write beside the fixed paths: every mount but /, the container's kernel
+// file systems and /dev, and the probe binary itself.
+func mountTargets(mounts []Mount, self string) []string {
+	var out []string
+	for _, m := range mounts {
+		p := filepath.Clean(m.MountPoint)
+		if p == "/" || p == self || under(p, "/proc") || under(p, "/sys") || under(p, "/dev") {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 // pickScratch returns the writable directory the attempts create their
 // temporary files in, or "" when none of the candidates is writable.
 func pickScratch(results []WritablePath, home string) string {

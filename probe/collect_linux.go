@@ -7,6 +7,7 @@ import (
 	"math"
 	"net"
 	"os"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -22,6 +23,7 @@ func Collect(opts Options) Report {
 	c.r.AppArmor = readAppArmorLabel()
 	c.mounts()
 	c.writable()
+	c.effects()
 	c.r.Cgroup = readCgroup("/sys/fs/cgroup", readTrimmed("/proc/self/cgroup"))
 	c.rlimits()
 	c.network()
@@ -104,7 +106,7 @@ func (c *collector) mounts() {
 }
 
 func (c *collector) writable() {
-	for _, p := range writablePaths(c.r.Home, c.opts.Volumes) {
+	for _, p := range writablePaths(c.r.Home, append(slices.Clone(c.opts.Volumes), mountTargets(c.r.Mounts, selfPath())...)) {
 		c.r.Writable = append(c.r.Writable, testWritable(p))
 	}
 }
@@ -121,6 +123,31 @@ func testWritable(path string) WritablePath {
 		w.Detail = err.Error()
 	}
 	return w
+}
+
+// effects reads what reaches beyond the container: host file systems in
+// its mounts, unix sockets reachable through them (and whether the engine
+// answers on one), and whether its cgroup namespace is its own.
+func (c *collector) effects() {
+	c.r.HostFS = hostFileSystems(c.r.Mounts)
+	socks := findSockets(socketRoots(c.r.Mounts, selfPath()), c.opts.sockets())
+	pingSockets(socks)
+	c.r.Sockets = append(c.r.Sockets, socks...)
+	link, err := os.Readlink("/proc/self/ns/cgroup")
+	if err != nil {
+		c.fail(fmt.Errorf("read cgroup namespace: %w", err))
+	}
+	c.r.CgroupNS = cgroupNamespace(link, readTrimmed("/proc/self/cgroup"))
+}
+
+// selfPath is the probe binary's own path (verify bind-mounts it), which
+// is neither a volume nor a place to look for sockets.
+func selfPath() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	return exe
 }
 
 func (c *collector) rlimits() {

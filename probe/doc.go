@@ -30,7 +30,10 @@
 //	pid              int     the probe's pid (1 unless the container has an init)
 //	uid, gid         int     real user and group id
 //	euid, egid       int     effective user and group id
-//	groups           [int]   supplementary groups
+//	groups           [int]   supplementary groups, from the Groups line of /proc/self/status
+//	                         (getgroups(2) when it cannot be read)
+//	ids              object  from /proc/self/status ([] when unknown):
+//	  uid, gid       [int]   real, effective, saved set and file system id
 //	home             string  $HOME ("" when unset)
 //	capabilities     object  the five capability sets from /proc/self/status:
 //	  inheritable, permitted, effective, bounding, ambient: object
@@ -55,12 +58,39 @@
 //	  propagation    string  "private", "shared", "slave", "shared,slave" or "unbindable"
 //	  options        string  the per-mount options, verbatim
 //	writable         [object] a file really created and removed in each of /, /tmp, /run,
-//	                         /var/tmp, /dev/shm, $HOME and every --volume (a volume that
+//	                         /var/tmp, /dev/shm, $HOME, every --volume and every mount
+//	                         point outside /proc, /sys and /dev (a volume that
 //	                         is a regular file is opened for writing, nothing written):
 //	  path           string
 //	  writable       bool
 //	  errno          string  why not, e.g. "EROFS", "EACCES", "ENOENT"; "" when writable
 //	  detail         string  what was done, or the error
+//	sockets          [object] every unix socket reachable through the mounts: each mount
+//	                         point but /, /proc, /sys, /dev, /dev/pts and /dev/mqueue,
+//	                         walked without following symlinks (at most 10000 entries and
+//	                         8 levels per mount), then /var/run/docker.sock and
+//	                         /run/docker.sock; each is sent GET /_ping HTTP/1.0 (the first 64):
+//	  path           string
+//	  mount_point    string  the mount it was found under ("" for the default paths)
+//	  docker_api     bool    it answered like the Docker Engine API: an Api-Version
+//	                         header or the body "OK"
+//	  answer         string  the status line ("" when none came)
+//	  error          string  why connect or the request failed
+//	host_filesystems [object] mounts that show a host file system: procfs, sysfs, cgroup
+//	                         outside /proc, /sys, /sys/fs/cgroup; a kernel interface
+//	                         (debugfs, tracefs, securityfs, bpf, configfs, efivarfs,
+//	                         pstore, binfmt_misc, fusectl, nsfs); the host's devtmpfs; the
+//	                         whole file system of a block device (root "/"); an overlay
+//	                         other than the root:
+//	  mount_point, fstype, source, root  string  as in mounts
+//	  why            string
+//	cgroup_namespace object
+//	  mode           string  "private", "host" or "unknown"
+//	  inode          string  the link /proc/self/ns/cgroup
+//	  why            string  the reasoning: the initial namespace's fixed inode
+//	                         (4026531835) is the host's; a /proc/self/cgroup path other
+//	                         than "/" means the namespace root lies above the
+//	                         container's cgroup, so it is shared
 //	cgroup           object  the probe's cgroup limits, in cgroup v2 syntax
 //	  version        int     2, 1 (v1 or hybrid: limits read from the v1 controllers), 0 unknown
 //	  path           string  the cgroup path from /proc/self/cgroup (v1: the memory controller's)
@@ -190,6 +220,14 @@
 // arguments could answer the repeat differently. On kernels before 5.19 the
 // bpf repeat meets kernel.unprivileged_bpf_disabled first and reads as
 // seccomp.
+//
+// # Verdict
+//
+// Report.Failures is verify's verdict, on effects: an ALLOWED attempt (a
+// write to a mount the plan leaves writable excepted); uid 0 in any uid,
+// gid 0 in any gid or supplementary group 0 (unless the profile permits
+// them); a socket where the engine's API answers; any host_filesystems
+// entry; the host's cgroup namespace (unless permitted).
 //
 // # Example
 //

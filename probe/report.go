@@ -36,6 +36,7 @@ type Report struct {
 	EUID         int            `json:"euid"`
 	EGID         int            `json:"egid"`
 	Groups       []int          `json:"groups"`
+	IDs          IDs            `json:"ids"`
 	Home         string         `json:"home"`
 	Capabilities Capabilities   `json:"capabilities"`
 	NoNewPrivs   bool           `json:"no_new_privs"`
@@ -44,11 +45,57 @@ type Report struct {
 	RootFS       string         `json:"root_fs"`
 	Mounts       []Mount        `json:"mounts"`
 	Writable     []WritablePath `json:"writable"`
+	Sockets      []Socket       `json:"sockets"`
+	HostFS       []HostFS       `json:"host_filesystems"`
+	CgroupNS     CgroupNS       `json:"cgroup_namespace"`
 	Cgroup       Cgroup         `json:"cgroup"`
 	Rlimits      Rlimits        `json:"rlimits"`
 	Network      []Interface    `json:"network"`
 	Attempts     []Attempt      `json:"attempts"`
 	Errors       []string       `json:"errors"`
+}
+
+// IDs are the process's ids as /proc/self/status gives them: real,
+// effective, saved set and file system, in that order. Empty when unknown.
+type IDs struct {
+	UID []int `json:"uid"`
+	GID []int `json:"gid"`
+}
+
+// Socket is a unix socket found through the container's mounts, and what
+// answered on it.
+type Socket struct {
+	Path       string `json:"path"`
+	MountPoint string `json:"mount_point"`
+	// DockerAPI: it answered GET /_ping like the Docker Engine API (an
+	// Api-Version header or the body "OK").
+	DockerAPI bool   `json:"docker_api"`
+	Answer    string `json:"answer"` // the status line, or "" when none came
+	Error     string `json:"error"`  // why connect or the request failed
+}
+
+// HostFS is a mount that shows the container a host file system or a
+// kernel interface of the host.
+type HostFS struct {
+	MountPoint string `json:"mount_point"`
+	FSType     string `json:"fstype"`
+	Source     string `json:"source"`
+	Root       string `json:"root"`
+	Why        string `json:"why"`
+}
+
+// Cgroup namespace modes (CgroupNS.Mode).
+const (
+	CgroupNSPrivate = "private"
+	CgroupNSHost    = "host"
+	CgroupNSUnknown = "unknown"
+)
+
+// CgroupNS says whether the container has its own cgroup namespace.
+type CgroupNS struct {
+	Mode  string `json:"mode"`  // "private", "host" or "unknown"
+	Inode string `json:"inode"` // the link /proc/self/ns/cgroup, e.g. "cgroup:[4026532513]"
+	Why   string `json:"why"`
 }
 
 // Capabilities holds the five capability sets of the probe process.
@@ -147,6 +194,10 @@ func newReport() Report {
 		Groups:   []int{},
 		Mounts:   []Mount{},
 		Writable: []WritablePath{},
+		IDs:      IDs{UID: []int{}, GID: []int{}},
+		Sockets:  []Socket{},
+		HostFS:   []HostFS{},
+		CgroupNS: CgroupNS{Mode: CgroupNSUnknown},
 		Network:  []Interface{},
 		Attempts: []Attempt{},
 		Errors:   []string{},

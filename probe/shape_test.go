@@ -22,6 +22,10 @@ func fullReport() Report {
 	r := newReport()
 	r.PID, r.UID, r.GID, r.EUID, r.EGID = 1, 10001, 10001, 10001, 10001
 	r.Groups = []int{10001}
+	r.IDs = IDs{UID: []int{10001, 10001, 10001, 10001}, GID: []int{10001, 10001, 10001, 10001}}
+	r.Sockets = []Socket{{Path: "/x/s", MountPoint: "/x", DockerAPI: true, Answer: "HTTP/1.0 200 OK"}}
+	r.HostFS = []HostFS{{MountPoint: "/h", FSType: "proc", Source: "proc", Root: "/", Why: "proc outside /proc"}}
+	r.CgroupNS = CgroupNS{Mode: CgroupNSPrivate, Inode: "cgroup:[4026532513]", Why: "w"}
 	r.Home = "/"
 	set := CapSet{Hex: "0000000000000400", Names: []string{"CAP_NET_BIND_SERVICE"}}
 	r.Capabilities = Capabilities{Inheritable: set, Permitted: set, Effective: set, Bounding: set, Ambient: set}

@@ -15,6 +15,13 @@ type procStatus struct {
 	NoNewPrivs     bool
 	SeccompMode    int // -1: the kernel has no Seccomp line (no CONFIG_SECCOMP)
 	SeccompFilters int
+	// UIDs and GIDs are the Uid and Gid lines: real, effective, saved
+	// set and file system ids; nil when the line is missing.
+	UIDs, GIDs []int
+	// Groups is the Groups line: every supplementary group the kernel
+	// checks, in its order; HaveGroups false when the line is missing.
+	Groups     []int
+	HaveGroups bool
 }
 
 // statusCapKeys are the capability lines of /proc/self/status.
@@ -55,8 +62,29 @@ func (st *procStatus) set(key, value string) error {
 		st.SeccompMode, err = strconv.Atoi(value)
 	case "Seccomp_filters":
 		st.SeccompFilters, err = strconv.Atoi(value)
+	case "Uid":
+		st.UIDs, err = parseIDs(value)
+	case "Gid":
+		st.GIDs, err = parseIDs(value)
+	case "Groups":
+		st.Groups, err = parseIDs(value)
+		st.HaveGroups = err == nil
 	}
 	return err
+}
+
+// parseIDs reads a whitespace-separated list of ids ("1234 1234 1234
+// 1234", or "" for no supplementary groups).
+func parseIDs(value string) ([]int, error) {
+	ids := []int{}
+	for _, f := range strings.Fields(value) {
+		n, err := strconv.ParseUint(f, 10, 32)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, int(n))
+	}
+	return ids, nil
 }
 
 // seccompModeName names a mode of the Seccomp status line
@@ -101,6 +129,23 @@ func applyStatus(r *Report, st procStatus) (effective uint64, err error) {
 		}
 	}
 	r.NoNewPrivs = st.NoNewPrivs
+	applyIDs(r, st)
 	r.Seccomp = Seccomp{Mode: st.SeccompMode, ModeName: seccompModeName(st.SeccompMode), Filters: st.SeccompFilters}
 	return effective, errors.Join(errs...)
+}
+
+// applyIDs takes the ids from the kernel's own account of the process:
+// the Uid and Gid lines hold the saved and file system ids besides the
+// real and effective ones, and Groups every supplementary group, which is
+// what a permission check uses (group 0 reaches every file of group root).
+func applyIDs(r *Report, st procStatus) {
+	if len(st.UIDs) == 4 {
+		r.IDs.UID = st.UIDs
+	}
+	if len(st.GIDs) == 4 {
+		r.IDs.GID = st.GIDs
+	}
+	if st.HaveGroups {
+		r.Groups = st.Groups
+	}
 }

@@ -19,6 +19,7 @@ func (r Report) WriteText(w io.Writer, color bool) {
 	tw := &textWriter{w: w, color: color}
 	tw.summary(r)
 	tw.writable(r.Writable)
+	tw.effects(r)
 	tw.mounts(r.Mounts)
 	tw.attempts(r.Attempts)
 	tw.errors(r.Errors)
@@ -37,6 +38,8 @@ func (tw *textWriter) summary(r Report) {
 	tw.table([][]string{
 		{"Identity", fmt.Sprintf("uid %d  gid %d  euid %d  egid %d  groups %s  pid %d  HOME %s",
 			r.UID, r.GID, r.EUID, r.EGID, joinInts(r.Groups), r.PID, orNone(r.Home))},
+		{"", fmt.Sprintf("uids %s  gids %s (real, effective, saved, fs)", joinInts(r.IDs.UID), joinInts(r.IDs.GID))},
+		{"Cgroup ns", r.CgroupNS.Mode + ": " + r.CgroupNS.Why},
 		{"Capabilities", "effective    " + capSetText(r.Capabilities.Effective)},
 		{"", "permitted    " + capSetText(r.Capabilities.Permitted)},
 		{"", "inheritable  " + capSetText(r.Capabilities.Inheritable)},
@@ -58,6 +61,43 @@ func (tw *textWriter) writable(paths []WritablePath) {
 	}
 	tw.line("")
 	tw.table(rows, nil)
+}
+
+// effects lists the sockets found through the mounts and the host file
+// systems; the engine's API answering is highlighted like an ALLOWED.
+func (tw *textWriter) effects(r Report) {
+	rows := [][]string{{"SOCKET", "MOUNT", "DOCKER API", "ANSWER"}}
+	for _, s := range r.Sockets {
+		rows = append(rows, []string{s.Path, orNone(s.MountPoint), yesNo(s.DockerAPI), orString(s.Answer, s.Error)})
+	}
+	tw.line("")
+	if len(r.Sockets) == 0 {
+		tw.line("no unix socket reachable through the mounts")
+	} else {
+		tw.table(rows, func(row, col int, cell string) string {
+			if row > 0 && col == 2 && cell == "yes" {
+				return tw.highlight(cell)
+			}
+			return cell
+		})
+	}
+	tw.line("")
+	if len(r.HostFS) == 0 {
+		tw.line("no host file system in the mounts")
+		return
+	}
+	rows = [][]string{{"HOST FS AT", "TYPE", "SOURCE", "WHY"}}
+	for _, h := range r.HostFS {
+		rows = append(rows, []string{h.MountPoint, h.FSType, h.Source, h.Why})
+	}
+	tw.table(rows, nil)
+}
+
+func orString(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
 }
 
 func (tw *textWriter) mounts(mounts []Mount) {

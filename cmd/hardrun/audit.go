@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/moby/moby/api/types/container"
 	"github.com/urfave/cli/v3"
 
 	"github.com/hardrun/hardrun/audit"
@@ -60,13 +63,23 @@ func (a *app) audit(ctx context.Context, o auditOptions) error {
 		return err
 	}
 	defer e.Close()
-	rep, err := audit.Run(ctx, auditEngine{e}, audit.Options{
+	ep, err := a.g.endpoint(a.getenv)
+	if err != nil {
+		return err
+	}
+	opts := audit.Options{
 		Profile:    p,
 		HostFacts:  func(ctx context.Context) (policy.HostFacts, error) { return a.auditHostFacts(ctx, e, p) },
 		All:        o.all,
 		Names:      o.names,
 		ImageFacts: a.auditImageFacts(e, p),
-	})
+	}
+	if strings.HasPrefix(ep.Host, "unix://") {
+		// The engine's storage is on this host: unchanged user files are
+		// read once per image.
+		opts.SameAsImage = userFilesFromImage
+	}
+	rep, err := audit.Run(ctx, auditEngine{e}, opts)
 	if err != nil {
 		return err
 	}
@@ -88,7 +101,10 @@ func (e auditEngine) ImageConfig(ctx context.Context, id string) (*dockerspec.Do
 }
 
 // auditHostFacts are run's host facts, with bind sources read as the
-// engine recorded them.
+// engine recorded them. launcher.NewHostFacts fills Object, so each bind
+// source is judged by the object it names (a socket, a device, a path
+// holding other mounts, the engine's socket under another name) when the
+// engine runs on this host.
 func (a *app) auditHostFacts(ctx context.Context, e launcher.Engine, p *profiles.Profile) (policy.HostFacts, error) {
 	host, err := a.hostFacts(ctx, e, p)
 	if err != nil {
@@ -98,8 +114,14 @@ func (a *app) auditHostFacts(ctx context.Context, e launcher.Engine, p *profiles
 	if err != nil {
 		return host, err
 	}
+	local := strings.HasPrefix(ep.Host, "unix://")
 	host.Cwd = "/"
-	host.ResolvePath = recordedPath(strings.HasPrefix(ep.Host, "unix://"))
+	host.ResolvePath = recordedPath(local)
+	if !local {
+		// The objects bind sources name are on the engine's host, which
+		// this one is not: nil makes the judge say they cannot be judged.
+		host.Object = nil
+	}
 	return host, nil
 }
 
@@ -115,4 +137,64 @@ func recordedPath(local bool) func(string) (string, error) {
 		}
 		return filepath.Clean(p), nil
 	}
+}
+
+// UserFiles reads the container's /etc/passwd and /etc/group through the
+// archive endpoint, as the engine resolves its user.
+func (e auditEngine) UserFiles(ctx context.Context, id string) (policy.UserFiles, error) {
+	return launcher.ReadUserFiles(ctx, e.Engine, id)
+}
+
+// userFilesFromImage reports whether the container's /etc/passwd and
+// /etc/group are its image's own regular files, from the engine's storage
+// on this host (overlay drivers record the layers in GraphDriver.Data):
+// nothing under etc in the container's upper (writable) directory, so no
+// change since create, and in the topmost lower layer that has each of
+// etc, etc/passwd and etc/group, a directory and regular files (or a
+// whiteout), so no symlink can lead the engine elsewhere, into a mount of
+// this one container. Anything else (another driver, an unreadable
+// storage, a symlink) is false: the container's own files are then read.
+func userFilesFromImage(c container.InspectResponse) bool {
+	if c.GraphDriver == nil {
+		return false
+	}
+	data := c.GraphDriver.Data
+	upper, lower := data["UpperDir"], data["LowerDir"]
+	if !filepath.IsAbs(upper) || lower == "" {
+		return false
+	}
+	if fi, err := os.Lstat(upper); err != nil || !fi.IsDir() {
+		return false
+	}
+	if _, err := os.Lstat(filepath.Join(upper, "etc")); !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	layers := strings.Split(lower, ":")
+	return topmostIs(layers, "etc", fs.FileInfo.IsDir) &&
+		topmostIs(layers, "etc/passwd", regular) && topmostIs(layers, "etc/group", regular)
+}
+
+func regular(fi fs.FileInfo) bool { return fi.Mode().IsRegular() }
+
+// topmostIs checks name in the topmost layer that has it: ok(its info),
+// or a whiteout (a character device: deleted, so absent). No layer has
+// it: absent, which is no link either.
+func topmostIs(layers []string, name string, ok func(fs.FileInfo) bool) bool {
+	for _, l := range layers {
+		if !filepath.IsAbs(l) {
+			return false
+		}
+		fi, err := os.Lstat(filepath.Join(l, name))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue
+		case err != nil:
+			return false
+		case fi.Mode()&fs.ModeCharDevice != 0:
+			return true
+		default:
+			return ok(fi)
+		}
+	}
+	return true
 }

@@ -122,9 +122,16 @@ func mountTargets(plan *policy.Plan) []string {
 }
 
 // permitted is what the plan lets the probe do: write to the mounts it
-// leaves writable, and run as root where the profile allows it.
+// leaves writable, run as uid 0 or with group 0, and share the host's
+// cgroup namespace, each only where an enforcing profile allows it.
 func permitted(plan *policy.Plan) probe.Permitted {
-	p := probe.Permitted{Writable: map[string]bool{}, Root: plan.Profile.Enforce && plan.Profile.AllowRoot}
+	pr := plan.Profile
+	p := probe.Permitted{
+		Writable:     map[string]bool{},
+		Root:         pr.Enforce && pr.AllowRoot,
+		RootGroup:    pr.Enforce && pr.AllowRootGroup,
+		HostCgroupns: pr.Enforce && slices.Contains(pr.NamespacesAllowHost, "cgroupns"),
+	}
 	for _, m := range plan.Request.Mounts() {
 		if m.RW {
 			p.Writable[m.Target] = true

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +20,10 @@ type Image struct {
 	Ref     string   // hardrun-test/root:latest
 	Changes []string // USER 1234, VOLUME /data, WORKDIR /work, HEALTHCHECK ...
 	Bare    bool     // nothing but the directories: for the probe's scratch test
+	// Files replace or add regular files of the full root filesystem, by
+	// path without the leading slash ("etc/group"): an image's own user
+	// files, for the identity tests.
+	Files map[string]string
 }
 
 // Images are the test images every integration run builds.
@@ -55,6 +61,11 @@ func Build(ctx context.Context, c *client.Client, o Options, imgs []Image) error
 		if img.Bare {
 			src = bare
 		}
+		if len(img.Files) > 0 {
+			if src, err = rootfsWith(o, img.Files); err != nil {
+				return err
+			}
+		}
 		if err := importImage(ctx, c, img, src); err != nil {
 			return err
 		}
@@ -83,6 +94,15 @@ func importImage(ctx context.Context, c *client.Client, img Image, tarball []byt
 // rootfs makes the tar: busybox with its applets linked, hardrun, the
 // directories a shell expects, and passwd/group naming root and 1234.
 func rootfs(o Options, bare bool) ([]byte, error) {
+	return buildRootfs(o, bare, nil)
+}
+
+// rootfsWith is the full root filesystem with files replaced or added.
+func rootfsWith(o Options, files map[string]string) ([]byte, error) {
+	return buildRootfs(o, false, files)
+}
+
+func buildRootfs(o Options, bare bool, files map[string]string) ([]byte, error) {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	now := time.Unix(0, 0)
@@ -114,10 +134,7 @@ func rootfs(o Options, bare bool) ([]byte, error) {
 		if err := addBinaries(o, file, tw, now); err != nil {
 			return nil, err
 		}
-		if err := file("etc/passwd", 0o644, []byte("root:x:0:0:root:/root:/bin/sh\nuser:x:1234:1234:user:/home:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n")); err != nil {
-			return nil, err
-		}
-		if err := file("etc/group", 0o644, []byte("root:x:0:\nuser:x:1234:\nnogroup:x:65534:\n")); err != nil {
+		if err := addFiles(file, files); err != nil {
 			return nil, err
 		}
 	}
@@ -125,6 +142,26 @@ func rootfs(o Options, bare bool) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// defaultFiles are the user files of every full image: root, user 1234
+// and nobody, each in its own group.
+var defaultFiles = map[string]string{
+	"etc/passwd": "root:x:0:0:root:/root:/bin/sh\nuser:x:1234:1234:user:/home:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n",
+	"etc/group":  "root:x:0:\nuser:x:1234:\nnogroup:x:65534:\n",
+}
+
+// addFiles writes the default files with files laid over them, in path
+// order so the tar (and so the image ID) is the same every time.
+func addFiles(file func(string, int64, []byte) error, files map[string]string) error {
+	all := maps.Clone(defaultFiles)
+	maps.Copy(all, files)
+	for _, name := range slices.Sorted(maps.Keys(all)) {
+		if err := file(name, 0o644, []byte(all[name])); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func addBinaries(o Options, file func(string, int64, []byte) error, tw *tar.Writer, now time.Time) error {
