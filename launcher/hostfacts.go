@@ -48,8 +48,12 @@ func NewHostFacts(ctx context.Context, e Engine, p *profiles.Profile, o HostOpti
 		},
 		Version: policy.Version,
 	}
-	objects := newHostObjects(policy.ProtectedPaths(p, protectedExtra(o)...))
-	h.Object, h.Protected = objects.Object, objects.Protected
+	if o.EngineLocal {
+		// A remote engine's bind sources are on its host, not this one:
+		// with no look-up the judge refuses host binds (fail closed).
+		objects := newHostObjects(policy.ProtectedPaths(p, protectedExtra(o)...))
+		h.Object, h.Protected = objects.Object, objects.Protected
+	}
 	if !p.Enforce || p.AppArmor.Mode == "off" {
 		return h, nil
 	}

@@ -83,7 +83,7 @@ var hostFileSystems = map[string]bool{
 // the key and reason to refuse, or "".
 func (e *evaluation) judgeObject(resolved string) (key, why string) {
 	if e.host.Object == nil {
-		return keyEnforce, "cannot be judged: no host file look-up"
+		return keyEnforce, "cannot be judged: bind sources can only be judged on the engine's own host"
 	}
 	o, err := e.host.Object(resolved)
 	if err != nil {

@@ -33,7 +33,7 @@ var objectCases = []policyCase{
 		refuse: []string{"--mount type=bind,source=/srv/sock,target=/s is not permitted: /srv/sock is a unix socket: a host service's API (the Docker socket under another name is root on the host) (enforce: true)"}},
 	{name: "no host file look-up refuses binds", profile: "default", req: []mod{binds("/srv/data:/d")},
 		host:   func(h *HostFacts) { h.Object = nil },
-		refuse: []string{"-v /srv/data:/d is not permitted: cannot be judged: no host file look-up (enforce: true)"}},
+		refuse: []string{"-v /srv/data:/d is not permitted: cannot be judged: bind sources can only be judged on the engine's own host (enforce: true)"}},
 	{name: "a bind mount of a directory under /etc", profile: "default", req: []mod{binds("/srv/bindx:/x:ro")},
 		refuse: []string{"-v /srv/bindx:/x:ro is not permitted: /srv/bindx is a bind mount of /etc/default: /etc/default is under /etc (enforce: true)"}},
 	{name: "a bind mount of a harmless directory", profile: "default", req: []mod{binds("/srv/bindok:/x:ro")}},
