@@ -18,7 +18,10 @@ import (
 // it is given, and an unknown one is then simply not in the permitted set.
 func CapName(c string) string {
 	c = strings.ToUpper(strings.TrimSpace(c))
-	return strings.TrimPrefix(c, "CAP_")
+	// Trimmed again after the prefix: "CAP_ SYS_ADMIN" (which the engine
+	// refuses) is judged as the capability it spells, and the name is the
+	// same however often it is normalised.
+	return strings.TrimSpace(strings.TrimPrefix(c, "CAP_"))
 }
 
 // ParseCapability is CapName for a name that must be a known capability
