@@ -130,7 +130,7 @@ func startErrorCode(se *launcher.StartError) int {
 var ownCommands = map[string]bool{
 	"run": true, "create": true, "explain": true, "verify": true, "audit": true,
 	"profiles": true, "seccomp": true, "apparmor": true, "shell-init": true,
-	"version": true, "help": true, probeCommand: true,
+	"help": true, "completion": true, probeCommand: true,
 }
 
 func isOwnCommand(name string) bool { return ownCommands[name] }
