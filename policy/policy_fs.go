@@ -519,9 +519,24 @@ func (e *evaluation) judgeVolumeMount(what Item, m *mount.Mount) (bool, string) 
 	return true, ""
 }
 
+// readOnlyAnonymous is what a read-only anonymous volume becomes: an
+// empty read-only tmpfs. Docker 20.10 (API 1.41) refuses a read-only
+// anonymous volume, and a named volume in its place outlives the container
+// (`docker rm -v` and --rm remove only anonymous volumes). A tmpfs leaves
+// nothing on the host; what it does not have is the image's files at that
+// path (a writable anonymous volume has them:
+// --mount type=volume,target=DST,readonly=false).
+func readOnlyAnonymous(dst string) mount.Mount {
+	return mount.Mount{Type: mount.TypeTmpfs, Target: dst, ReadOnly: true}
+}
+
+// readOnlyAnonymousWhy is the change's reason, for explain (readonly=false
+// keeps a writable anonymous volume with the image's files).
+const readOnlyAnonymousWhy = "empty tmpfs"
+
 // judgeAnonymousVolumes gives the caller's anonymous volumes (-v /data) the
 // default mode. An anonymous volume stays writable under --read-only, so a
-// read-only one becomes a --mount type=volume, which carries the mode.
+// read-only one becomes a read-only tmpfs (readOnlyAnonymous).
 func (e *evaluation) judgeAnonymousVolumes() {
 	keys := make([]string, 0, len(e.cfg.Volumes))
 	for k := range e.cfg.Volumes {
@@ -534,10 +549,23 @@ func (e *evaluation) judgeAnonymousVolumes() {
 			continue
 		}
 		delete(e.cfg.Volumes, k)
-		e.hc.Mounts = append(e.hc.Mounts, mount.Mount{Type: mount.TypeVolume, Target: dst, ReadOnly: true})
-		if mode == "" {
-			e.changeElem(FieldVolumes, dst, dst+":ro", "volumes.default_mode", "default")
+		m := readOnlyAnonymous(dst)
+		e.hc.Mounts = append(e.hc.Mounts, m)
+		e.changeElem(FieldMounts, k, mountSpec(m), "volumes.default_mode", "default, "+readOnlyAnonymousWhy)
+	}
+	e.readOnlyAnonymousMounts()
+}
+
+// readOnlyAnonymousMounts turns the caller's --mount type=volume without a
+// source and with readonly into a read-only tmpfs, as -v DST:ro.
+func (e *evaluation) readOnlyAnonymousMounts() {
+	for i, m := range e.hc.Mounts {
+		if m.Type != mount.TypeVolume || m.Source != "" || !m.ReadOnly {
+			continue
 		}
+		t := readOnlyAnonymous(m.Target)
+		e.changeElem(FieldMounts, mountSpec(m), mountSpec(t), "volumes.default_mode", "read-only anonymous volume, "+readOnlyAnonymousWhy)
+		e.hc.Mounts[i] = t
 	}
 }
 
@@ -554,9 +582,9 @@ func (e *evaluation) applyImageVolumes(taken map[string]bool) {
 			continue
 		}
 		taken[dst] = true
-		m := mount.Mount{Type: mount.TypeVolume, Target: dst, ReadOnly: true}
+		m := readOnlyAnonymous(dst)
 		e.hc.Mounts = append(e.hc.Mounts, m)
-		e.changeElem(FieldMounts, dst, mountSpec(m), "volumes.default_mode", "image VOLUME")
+		e.changeElem(FieldMounts, dst, mountSpec(m), "volumes.default_mode", "image VOLUME, "+readOnlyAnonymousWhy)
 	}
 }
 
