@@ -221,19 +221,12 @@ func (a *app) planner(e launcher.Engine, p *profiles.Profile, line *runLine) fun
 			_ = plan.WriteExplain(a.stderr, "text")
 		}
 		if plan != nil {
-			a.report(p, plan)
+			a.report(p, plan, builtinPermits(p.Name, func(alt *profiles.Profile) *policy.Plan {
+				alt2, _ := policy.Evaluate(req, alt, img, host)
+				return alt2
+			}), runVerbs[line.verb])
 		}
 		return plan, err
-	}
-}
-
-// report prints the plan's notices and refusals, one line each.
-func (a *app) report(p *profiles.Profile, plan *policy.Plan) {
-	for _, n := range plan.Notices {
-		fmt.Fprintf(a.stderr, "hardrun: %s\n", n)
-	}
-	for _, r := range plan.Refusals {
-		fmt.Fprintf(a.stderr, "hardrun: refused by profile %q: %s\n", p.Name, r.Error())
 	}
 }
 
