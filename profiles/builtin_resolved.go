@@ -776,7 +776,7 @@ var resolvedBuiltins = map[string]func() *Profile{
 			},
 			NamespacesAllowHost: []string{},
 			DevicesAllow:        []string{},
-			SysctlsAllow:        []string{},
+			SysctlsAllow:        []string{"net.ipv4.ip_unprivileged_port_start"},
 			Limits: Limits{
 				Memory:     "512m",
 				MemorySwap: "512m",
@@ -817,12 +817,24 @@ var resolvedBuiltins = map[string]func() *Profile{
 				File:    "built-in/web.yaml",
 				Line:    12,
 				Col:     20,
+			}, Weakening{
+				Change: Change{
+					Key:    "sysctls_allow",
+					Item:   "net.ipv4.ip_unprivileged_port_start",
+					To:     "net.ipv4.ip_unprivileged_port_start",
+					Effect: "looser",
+				},
+				Profile: "web",
+				Parent:  "default",
+				File:    "built-in/web.yaml",
+				Line:    17,
+				Col:     16,
 			}},
-			Hash: "44646274ba574a4658973dfb7277c08f3a73e71b324e32ae83356053ba05668c",
+			Hash: "463abf326752fba32c8d025ef341b59ad66f808fb669d4e0ceed09f9626605ca",
 		}
 	},
 }
 
 // resolvedBuiltinsFrom is builtinDigest() of the YAML they were resolved
 // from: other YAML is resolved, not looked up here.
-const resolvedBuiltinsFrom = "1f0e4cbfadd80a5d39a292dabe42fb48886321561bc792d9033cc4220450b27d"
+const resolvedBuiltinsFrom = "d40d23166908846c4928a800562048816bbf3d527211e3f5ae760a0db5f97d86"
