@@ -152,6 +152,7 @@ func (a *app) root() *cli.Command {
 			a.runCommand("verify", "Run a probe under a profile and report what the container can do"),
 			a.versionCommand(),
 			a.shellInitCommand(),
+			a.completionCommand(),
 			a.probeCommand(),
 		}, a.extraCommands()...),
 	}
