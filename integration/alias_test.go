@@ -176,3 +176,30 @@ func waitGone(t *testing.T) {
 	runDocker(t, append([]string{"rm", "-f"}, ids...)...)
 	t.Errorf("--rm containers still there: %v", ids)
 }
+
+// --platform other than the local image's: docker treats the image as
+// missing and pulls that platform's (no registry here: the pull fails);
+// with --pull never it is the engine's mismatch error. hardrun does the
+// same, with docker create's exit codes, and creates nothing.
+func TestAliasPlatformPull(t *testing.T) {
+	requireEngine(t)
+	for _, pull := range []string{"missing", "never"} {
+		t.Run(pull, func(t *testing.T) {
+			args := []string{"create", labelled(t), "--pull", pull, "--platform", "linux/arm64", "hardrun-test/root", "true"}
+			want := runDocker(t, args...)
+			got := runHardrun(t, args...)
+			if got.Code != want.Code {
+				t.Errorf("exit %d, docker %d\nhardrun: %s\ndocker: %s", got.Code, want.Code, got, want)
+			}
+			for _, line := range []string{"Unable to find image", "does not match the specified platform"} {
+				if strings.Contains(want.Stderr, line) != strings.Contains(got.Stderr, line) {
+					t.Errorf("%q: docker and hardrun disagree\nhardrun: %s\ndocker: %s", line, got.Stderr, want.Stderr)
+				}
+			}
+			if ids := containersOf(t); len(ids) > 0 {
+				runDocker(t, append([]string{"rm", "-f"}, ids...)...)
+				t.Errorf("containers were created: %v", ids)
+			}
+		})
+	}
+}
