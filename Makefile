@@ -18,7 +18,15 @@ export CGO_ENABLED := 1
 FUZZ_TARGETS := $(shell grep -rl --include='*_test.go' '^func Fuzz' . 2>/dev/null | grep -v '^./integration/' | \
 	xargs -r grep -H -o '^func Fuzz[A-Za-z0-9_]*' | sed -e 's|^\./||' -e 's|/[^/]*_test.go:func |:|')
 
-.PHONY: all build test unit fuzz integration demo lint bench clean images
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+SHIMDIR ?= $(PREFIX)/lib/hardrun/shim
+# What the build and the demo need from Debian: a C toolchain and the
+# static libseccomp for cgo, static busybox for the demo images.
+DEB_PACKAGES := gcc libc6-dev libseccomp-dev busybox-static
+
+.PHONY: all build test unit fuzz integration demo deps lint bench clean images install install-shim
 
 all: build
 
@@ -45,8 +53,24 @@ integration: build
 images: build
 	$(GO) run ./cmd/mkimage -hardrun bin/hardrun
 
-demo: build
-	@bin/hardrun version >/dev/null || { echo "no Docker Engine answers: start dockerd (see README)"; exit 1; }
+# deps installs the Debian packages the build needs when run as root, and
+# otherwise prints the exact apt-get line and stops.
+deps:
+	@command -v dpkg-query >/dev/null || exit 0; \
+	missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	missing=$$(echo $$missing); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "installing $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "the build needs Debian packages that are missing; run:"; \
+		echo "  sudo apt-get install -y --no-install-recommends $$missing"; \
+		exit 1; \
+	fi
+
+demo: deps build
+	@bin/hardrun version --format '{{.Server.Version}}' >/dev/null || { echo "no Docker Engine answers: start dockerd (see README)"; exit 1; }
 	@$(MAKE) --no-print-directory images >/dev/null
 	@echo '$$ hardrun explain hardrun-test/root id'
 	@bin/hardrun explain hardrun-test/root id
@@ -66,6 +90,24 @@ bench:
 	bench/launch.sh
 	bench/streams.sh
 	bench/parallel.sh
+
+# install PREFIX=... (DESTDIR for packaging): the binary, the man page and
+# the completions. install-shim adds a `docker` link to it in SHIMDIR:
+# put SHIMDIR first on PATH and scripts that run docker are hardened too.
+install: build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 bin/hardrun $(DESTDIR)$(BINDIR)/hardrun
+	install -m 0644 docs/hardrun.1 $(DESTDIR)$(MANDIR)/man1/hardrun.1
+	bin/hardrun completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hardrun
+	bin/hardrun completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_hardrun
+	bin/hardrun completion fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/hardrun.fish
+
+install-shim: install
+	$(DESTDIR)$(BINDIR)/hardrun shell-init --path $(DESTDIR)$(SHIMDIR) >/dev/null
+	@echo "put $(SHIMDIR) first on PATH: export PATH=$(SHIMDIR):\$$PATH"
 
 clean:
 	rm -rf bin

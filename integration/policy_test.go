@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -190,35 +189,4 @@ func scrub(v any) {
 	for _, k := range []string{"Hostname", "ContainerIDFile", "Name"} {
 		delete(m, k)
 	}
-}
-
-// TestTransientVolumesCollected: a read-only image VOLUME becomes a named
-// volume on Docker 20.10 (which refuses read-only anonymous ones); a
-// foreground --rm run removes it, and one left by a detached --rm run is
-// collected by the next launch that makes such volumes.
-func TestTransientVolumesCollected(t *testing.T) {
-	requireEngine(t)
-	image := "hardrun-test/volume:latest"
-	id := strings.TrimSpace(runHardrun(t, "run", "-d", "--rm", labelled(t), image, "true").Stdout)
-	if id == "" {
-		t.Fatal("detached run printed no ID")
-	}
-	runDocker(t, "wait", id) // gone with --rm
-	left := listTransient(t)
-	if len(left) == 0 {
-		t.Fatal("the detached run made no transient volume: nothing to collect")
-	}
-	if r := runHardrun(t, "run", "--rm", labelled(t), image, "true"); r.Code != 0 {
-		t.Fatalf("foreground run: %s", r)
-	}
-	for _, v := range listTransient(t) {
-		if slices.Contains(left, v) {
-			t.Errorf("transient volume %s of the detached run is still there", v)
-		}
-	}
-}
-
-func listTransient(t *testing.T) []string {
-	t.Helper()
-	return strings.Fields(runDocker(t, "volume", "ls", "-q", "--filter", "label=io.hardrun.transient").Stdout)
 }

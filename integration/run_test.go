@@ -229,8 +229,12 @@ func TestRunBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append([]string{"run", "--rm", labelled(t)}, tt.args...)
 			r := runHardrun(t, args...)
-			if r.Code != 125 || !strings.Contains(r.Stderr, tt.want) {
-				t.Fatalf("want 125 and %q, got %s", tt.want, r)
+			code := 125
+			if tt.args == nil {
+				code = 1 // as docker: a missing IMAGE is a usage error, not a bad flag
+			}
+			if r.Code != code || !strings.Contains(r.Stderr, tt.want) {
+				t.Fatalf("want %d and %q, got %s", code, tt.want, r)
 			}
 			if n := strings.Count(strings.TrimSpace(r.Stderr), "\n"); n > 1 {
 				t.Errorf("want a short error like docker's, got %d lines:\n%s", n+1, r.Stderr)

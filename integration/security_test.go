@@ -174,9 +174,21 @@ func TestAppArmorIfAvailableNoticesOnce(t *testing.T) {
 	if b, err := os.ReadFile("/sys/module/apparmor/parameters/enabled"); err == nil && strings.TrimSpace(string(b)) == "Y" {
 		t.Skip("AppArmor is enabled here: this test covers hosts without it")
 	}
-	r := runHardrun(t, "run", "--rm", labelled(t), rootImage, "true")
+	// Once per host and profile (remembered under the cache directory),
+	// always in explain: a run that goes as planned prints nothing else.
+	env := []string{"XDG_CACHE_HOME=" + t.TempDir()}
+	r := runCmd(t, "", env, hardrunBin, "run", "--rm", labelled(t), rootImage, "true")
 	if r.Code != 0 || strings.Count(r.Stderr, "AppArmor not applied") != 1 {
 		t.Fatalf("want one AppArmor notice: %s", r)
+	}
+	if r := runCmd(t, "", env, hardrunBin, "run", "--rm", labelled(t), rootImage, "true"); r.Code != 0 || r.Stderr != "" {
+		t.Errorf("second run: want nothing on stderr: %s", r)
+	}
+	if r := runCmd(t, "", env, hardrunBin, "run", "--rm", "--profile", "web", labelled(t), rootImage, "true"); strings.Count(r.Stderr, "AppArmor not applied") != 1 {
+		t.Errorf("another profile: want the notice once: %s", r)
+	}
+	if r := runCmd(t, "", env, hardrunBin, "explain", rootImage); !strings.Contains(r.Stdout+r.Stderr, "AppArmor not applied") {
+		t.Errorf("explain: want the notice every time: %s", r)
 	}
 	foo := runHardrun(t, "run", "--rm", "--security-opt", "apparmor=foo", labelled(t), rootImage, "true")
 	if foo.Code != 125 || !strings.Contains(foo.Stderr, "apparmor=foo") {

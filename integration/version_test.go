@@ -7,9 +7,10 @@ import (
 
 func TestVersionShowsEngineAPI(t *testing.T) {
 	requireEngine(t)
-	r := runHardrun(t, "version")
+	// `version` is docker's (alias_test.go); hardrun's own is --hardrun-version.
+	r := runHardrun(t, "--hardrun-version")
 	if r.Code != 0 {
-		t.Fatalf("hardrun version: %s", r)
+		t.Fatalf("hardrun --hardrun-version: %s", r)
 	}
 	if !strings.Contains(r.Stdout, "API version: 1.") {
 		t.Errorf("no engine API version in:\n%s", r.Stdout)

@@ -76,11 +76,7 @@ func attachAndRun(ctx context.Context, e Engine, l *Launch, plan *policy.Plan, i
 			return 0, err
 		}
 	}
-	code, err := waitExit(waitC, waitErrC)
-	if plan.Request.HostConfig != nil && plan.Request.HostConfig.AutoRemove {
-		removeTransientVolumes(e, plan)
-	}
-	return code, err
+	return waitExit(waitC, waitErrC)
 }
 
 // started is what must be in place before a container starts.

@@ -25,6 +25,13 @@ func ensureImage(ctx context.Context, e Engine, l *Launch, ref string, tio IO) (
 		}
 	}
 	img, err := e.ImageInspect(ctx, ref)
+	if err == nil && l.Pull != runopts.PullAlways && platformMismatch(img, l.Platform) {
+		err = &notFoundError{cause: fmt.Errorf("image with reference %s was found but does not match the specified platform: wanted %s, actual: %s/%s",
+			ref, l.Platform, img.Os, img.Architecture)}
+		if l.Pull == runopts.PullNever {
+			return img, fmt.Errorf("Error response from daemon: %w", err)
+		}
+	}
 	if err == nil || !errors.Is(err, ErrNoSuchObject) || l.Pull == runopts.PullAlways {
 		return img, err
 	}

@@ -2,8 +2,6 @@ package launcher
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +11,6 @@ import (
 	"syscall"
 
 	"github.com/moby/moby/api/types/container"
-	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/api/types/network"
 
 	"github.com/hardrun/hardrun/apparmor"
@@ -178,7 +175,6 @@ func create(ctx context.Context, e Engine, l *Launch, plan *policy.Plan, tio IO)
 	}
 	id, warnings, err := e.ContainerCreate(ctx, &plan.Request)
 	if err != nil {
-		removeTransientVolumes(e, plan)
 		cid.abandon()
 		return "", nil, err
 	}
@@ -277,12 +273,6 @@ func volumeFacts(ctx context.Context, e Engine) func(string) (policy.VolumeFacts
 // prepare makes what the plan relies on exist: the isolated network and
 // the generated AppArmor profile (loaded, or replaced when stale).
 func prepare(ctx context.Context, e Engine, plan *policy.Plan) error {
-	if nameReadOnlyAnonymousVolumes(plan) {
-		// A detached --rm container goes without hardrun watching: its
-		// transient volumes are collected here, by the next launch that
-		// makes some (only volumes no container uses are pruned).
-		_ = e.VolumesPrune(ctx, transientLabel+"=true")
-	}
 	if aa := plan.AppArmorProfile; aa != nil {
 		if err := apparmor.Load(ctx, apparmor.ExecRunner{}, aa.Text); err != nil {
 			return fmt.Errorf("load AppArmor profile %s: %w", aa.Name, err)
@@ -339,51 +329,11 @@ func removeQuietly(e Engine, id string) {
 	_ = e.ContainerRemove(context.Background(), id, true)
 }
 
-// discard removes a container that must not survive, and the transient
-// volumes made for it.
-func discard(e Engine, id string, plan *policy.Plan) {
+// discard removes a container that must not survive. hardrun makes no
+// volume of its own (a read-only anonymous volume is a tmpfs, see
+// policy.readOnlyAnonymous), so the container is all there is to remove.
+func discard(e Engine, id string, _ *policy.Plan) {
 	removeQuietly(e, id)
-	removeTransientVolumes(e, plan)
-}
-
-func removeTransientVolumes(e Engine, plan *policy.Plan) {
-	for _, v := range plan.TransientVolumes {
-		_ = e.VolumeRemove(context.Background(), v)
-	}
-}
-
-// nameReadOnlyAnonymousVolumes gives each read-only anonymous volume a
-// unique name: Docker 20.10 (API 1.41) refuses ReadOnly on an anonymous
-// volume ("must not set ReadOnly mode when using anonymous volumes"), but
-// accepts it on a named one, which it creates and fills from the image as
-// it would the anonymous one. The runner removes them with the container.
-func nameReadOnlyAnonymousVolumes(plan *policy.Plan) bool {
-	hc := plan.Request.HostConfig
-	if hc == nil {
-		return false
-	}
-	for i := range hc.Mounts {
-		m := &hc.Mounts[i]
-		if m.Type != mount.TypeVolume || m.Source != "" || !m.ReadOnly {
-			continue
-		}
-		m.Source = "hardrun-ro-" + randomHex(12)
-		if m.VolumeOptions == nil {
-			m.VolumeOptions = &mount.VolumeOptions{}
-		}
-		m.VolumeOptions.Labels = map[string]string{transientLabel: "true"}
-		plan.TransientVolumes = append(plan.TransientVolumes, m.Source)
-	}
-	return len(plan.TransientVolumes) > 0
-}
-
-// transientLabel marks the volumes hardrun names for read-only anonymous ones.
-const transientLabel = "io.hardrun.transient"
-
-func randomHex(n int) string {
-	b := make([]byte, (n+1)/2)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)[:n]
 }
 
 // waitCondition is docker's: with --rm wait until the engine removed the

@@ -246,6 +246,13 @@ func (c *checker) mounts() {
 		}
 		c.differ("mount "+w.dst, w.String(), gw.String())
 	}
+	for _, m := range c.want.HostConfig.Mounts {
+		if m.Type == mount.TypeTmpfs {
+			dst := path.Clean(m.Target)
+			planned[dst] = true
+			c.tmpfsMount(dst, !m.ReadOnly, got)
+		}
+	}
 	if !c.strictMounts() {
 		return
 	}
@@ -254,6 +261,18 @@ func (c *checker) mounts() {
 			c.differ("mount "+dst, absent, wantMount{dst: dst, src: mp.Source, rw: true, kind: mp.Type}.String())
 		}
 	}
+}
+
+// tmpfsMount: a --mount type=tmpfs the plan made (a read-only anonymous
+// volume) or kept is there, a tmpfs, in its mode.
+func (c *checker) tmpfsMount(dst string, rw bool, got map[string]container.MountPoint) {
+	want := wantMount{dst: dst, rw: rw, kind: mount.TypeTmpfs}
+	g, ok := got[dst]
+	if !ok {
+		c.differ("mount "+dst, want.String(), absent)
+		return
+	}
+	c.differ("mount "+dst, want.String(), wantMount{dst: dst, rw: g.RW, kind: g.Type}.String())
 }
 
 // strictMounts: every writable mount must have been planned, unless a

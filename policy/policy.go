@@ -181,10 +181,6 @@ type Plan struct {
 	// EnsureNetwork names the network the runner must create on demand
 	// (IsolatedNetwork: bridge, com.docker.network.bridge.enable_icc=false).
 	EnsureNetwork string
-	// TransientVolumes are the named volumes the runner made for read-only
-	// anonymous volumes (engines before API 1.42 refuse those); they go
-	// when the container goes.
-	TransientVolumes []string
 	// Image is what the plan was made for: the engine records the image's
 	// USER where the request names none, and Check must know it.
 	Image ImageFacts

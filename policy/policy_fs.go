@@ -207,6 +207,41 @@ func (e *evaluation) judgePropagation(what Item, p mount.Propagation) bool {
 // neverBind are the host paths no bind may name, be under, or contain.
 var neverBind = []string{"/etc", "/proc", "/sys", "/dev", "/boot", "/root", "/var/lib/docker", "/run", "/var/run"}
 
+// neverBind is the never-list for a resolved path. /root leaves it for a
+// path under it that a volumes.allow_rw entry names there (its literal
+// prefix below /root, $PWD expanded: a project checked out by a CI job
+// that runs as root), unless the path is one of root's hidden files or
+// directories (/root/.ssh, /root/.docker, ...) or under one. /root itself
+// and the rest of it stay refused.
+func (e *evaluation) neverBind(resolved string) []string {
+	rel, ok := strings.CutPrefix(resolved, "/root/")
+	if !ok || rel == "" || strings.HasPrefix(rel, ".") {
+		return neverBind
+	}
+	for _, g := range e.allowRWGlobs() {
+		pre := globPrefix(g)
+		if pre != "/root" && under(pre, "/root") && !strings.HasPrefix(strings.TrimPrefix(pre, "/root/"), ".") && matchPath(g, resolved) {
+			return slices.DeleteFunc(slices.Clone(neverBind), func(d string) bool { return d == "/root" })
+		}
+	}
+	return neverBind
+}
+
+// judgeObjectOf is judgeObject, with /root out of the protected objects
+// for a project under it that allow_rw names (see neverBind): the project
+// lies under /root's inode, which is what the alias rule looks for.
+func (e *evaluation) judgeObjectOf(resolved string) (key, why string) {
+	if slices.Contains(e.neverBind(resolved), "/root") || e.host.Protected == nil {
+		return e.judgeObject(resolved)
+	}
+	all := e.host.Protected
+	defer func() { e.host.Protected = all }()
+	e.host.Protected = func() []ProtectedObject {
+		return slices.DeleteFunc(slices.Clone(all()), func(po ProtectedObject) bool { return po.Path == "/root" })
+	}
+	return e.judgeObject(resolved)
+}
+
 // judgeHostPath resolves a bind source (relative to the caller's working
 // directory, symlinks and ".." resolved) and judges the result. A source
 // that does not exist is refused: docker's -v would create it on the host.
@@ -250,7 +285,7 @@ func (e *evaluation) judgeResolvedPath(what Item, abs, resolved string, rw bool)
 		e.refuse(what, key, why)
 		return false
 	}
-	if key, why := e.judgeObject(resolved); why != "" {
+	if key, why := e.judgeObjectOf(resolved); why != "" {
 		e.refuse(what, key, why)
 		return false
 	}
@@ -274,7 +309,7 @@ func (e *evaluation) hostPathRefusal(abs, resolved string) (key, why string) {
 	if resolved == "/" {
 		return keyEnforce, strings.TrimSuffix(via, ", ")
 	}
-	if why := pathConflict(resolved, neverBind); why != "" {
+	if why := pathConflict(resolved, e.neverBind(resolved)); why != "" {
 		return keyEnforce, via + why
 	}
 	if why := pathConflictGlobs(resolved, e.p.Volumes.Deny); why != "" {
@@ -519,9 +554,24 @@ func (e *evaluation) judgeVolumeMount(what Item, m *mount.Mount) (bool, string) 
 	return true, ""
 }
 
+// readOnlyAnonymous is what a read-only anonymous volume becomes: an
+// empty read-only tmpfs. Docker 20.10 (API 1.41) refuses a read-only
+// anonymous volume, and a named volume in its place outlives the container
+// (`docker rm -v` and --rm remove only anonymous volumes). A tmpfs leaves
+// nothing on the host; what it does not have is the image's files at that
+// path (a writable anonymous volume has them:
+// --mount type=volume,target=DST,readonly=false).
+func readOnlyAnonymous(dst string) mount.Mount {
+	return mount.Mount{Type: mount.TypeTmpfs, Target: dst, ReadOnly: true}
+}
+
+// readOnlyAnonymousWhy is the change's reason, for explain (readonly=false
+// keeps a writable anonymous volume with the image's files).
+const readOnlyAnonymousWhy = "empty tmpfs"
+
 // judgeAnonymousVolumes gives the caller's anonymous volumes (-v /data) the
 // default mode. An anonymous volume stays writable under --read-only, so a
-// read-only one becomes a --mount type=volume, which carries the mode.
+// read-only one becomes a read-only tmpfs (readOnlyAnonymous).
 func (e *evaluation) judgeAnonymousVolumes() {
 	keys := make([]string, 0, len(e.cfg.Volumes))
 	for k := range e.cfg.Volumes {
@@ -534,10 +584,23 @@ func (e *evaluation) judgeAnonymousVolumes() {
 			continue
 		}
 		delete(e.cfg.Volumes, k)
-		e.hc.Mounts = append(e.hc.Mounts, mount.Mount{Type: mount.TypeVolume, Target: dst, ReadOnly: true})
-		if mode == "" {
-			e.changeElem(FieldVolumes, dst, dst+":ro", "volumes.default_mode", "default")
+		m := readOnlyAnonymous(dst)
+		e.hc.Mounts = append(e.hc.Mounts, m)
+		e.changeElem(FieldMounts, k, mountSpec(m), "volumes.default_mode", "default, "+readOnlyAnonymousWhy)
+	}
+	e.readOnlyAnonymousMounts()
+}
+
+// readOnlyAnonymousMounts turns the caller's --mount type=volume without a
+// source and with readonly into a read-only tmpfs, as -v DST:ro.
+func (e *evaluation) readOnlyAnonymousMounts() {
+	for i, m := range e.hc.Mounts {
+		if m.Type != mount.TypeVolume || m.Source != "" || !m.ReadOnly {
+			continue
 		}
+		t := readOnlyAnonymous(m.Target)
+		e.changeElem(FieldMounts, mountSpec(m), mountSpec(t), "volumes.default_mode", "read-only anonymous volume, "+readOnlyAnonymousWhy)
+		e.hc.Mounts[i] = t
 	}
 }
 
@@ -554,9 +617,9 @@ func (e *evaluation) applyImageVolumes(taken map[string]bool) {
 			continue
 		}
 		taken[dst] = true
-		m := mount.Mount{Type: mount.TypeVolume, Target: dst, ReadOnly: true}
+		m := readOnlyAnonymous(dst)
 		e.hc.Mounts = append(e.hc.Mounts, m)
-		e.changeElem(FieldMounts, dst, mountSpec(m), "volumes.default_mode", "image VOLUME")
+		e.changeElem(FieldMounts, dst, mountSpec(m), "volumes.default_mode", "image VOLUME, "+readOnlyAnonymousWhy)
 	}
 }
 

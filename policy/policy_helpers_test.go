@@ -125,7 +125,7 @@ const testCwd = "/home/u/proj"
 
 var testFS = newFakeFS([]string{
 	"/etc/passwd", "/proc/self", "/sys/fs/cgroup", "/dev/sda", "/dev/nvidia0", "/boot/grub",
-	"/root/.ssh", "/var/lib/docker/volumes", "/run/docker.sock", "/run/secrets",
+	"/root/.ssh", "/root/ci/proj/src", "/root/other", "/var/lib/docker/volumes", "/run/docker.sock", "/run/secrets",
 	"/home/u/proj/data", "/home/u/proj/sub", "/home/u/other", "/srv/data", "/srv/secret/key",
 	"/srv/sock", "/srv/dsock", "/srv/dev0", "/srv/etc-alias/ssh.cfg", "/srv/hard.txt", "/srv/single.txt",
 	"/srv/procalias", "/srv/mnt", "/srv/runalias", "/srv/bindx", "/srv/bindok",

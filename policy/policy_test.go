@@ -205,15 +205,15 @@ var policyCases = []policyCase{
 	}},
 	{name: "anonymous volume becomes a read-only mount", profile: "default",
 		req:     []mod{cfg("volume", func(c *container.Config) { c.Volumes = map[string]struct{}{"/cache": {}} })},
-		changes: [][2]string{{"-v", "/cache:ro"}}, check: func(t *testing.T, p *Plan) {
+		changes: [][2]string{{"--mount", "type=tmpfs,target=/cache,readonly"}}, check: func(t *testing.T, p *Plan) {
 			if len(p.Request.Config.Volumes) != 0 || !slices.Contains(p.Request.HostConfig.Mounts,
-				mount.Mount{Type: mount.TypeVolume, Target: "/cache", ReadOnly: true}) {
+				mount.Mount{Type: mount.TypeTmpfs, Target: "/cache", ReadOnly: true}) {
 				t.Errorf("volumes %v mounts %+v", p.Request.Config.Volumes, p.Request.HostConfig.Mounts)
 			}
 		}},
 	{name: "image VOLUME is mounted read-only", profile: "default", img: ImageFacts{Volumes: []string{"/var/lib/app"}},
 		check: func(t *testing.T, p *Plan) {
-			if !slices.Contains(p.Changes, Change{Flag: "--mount", Field: FieldMounts, Elem: "/var/lib/app", Value: "type=volume,target=/var/lib/app,readonly", Key: "volumes.default_mode", Why: "image VOLUME"}) {
+			if !slices.Contains(p.Changes, Change{Flag: "--mount", Field: FieldMounts, Elem: "/var/lib/app", Value: "type=tmpfs,target=/var/lib/app,readonly", Key: "volumes.default_mode", Why: "image VOLUME, " + readOnlyAnonymousWhy}) {
 				t.Errorf("changes:\n%s", changesText(p))
 			}
 		}},

@@ -7,6 +7,223 @@ package profiles
 // under a built-in profile does not parse YAML (about 1 ms of CPU). A test
 // keeps them equal to the YAML.
 var resolvedBuiltins = map[string]func() *Profile{
+	"ci": func() *Profile {
+		return &Profile{
+			Version:         1,
+			Name:            "ci",
+			Description:     "CI/build step - rw binds under the current directory (the workspace), build-sized limits",
+			Extends:         "default",
+			Enforce:         true,
+			User:            "10001:10001",
+			NoNewPrivileges: true,
+			CapDrop:         []string{"ALL"},
+			CapAdd:          []string{"NET_BIND_SERVICE"},
+			CapAllow:        []string{},
+			ReadOnly:        true,
+			Tmpfs:           []string{"/tmp:rw,exec,nosuid,nodev,size=1g"},
+			Seccomp: Seccomp{
+				Base:  "default",
+				Deny:  []string{"keyctl", "add_key", "request_key", "ptrace", "unshare", "mount", "umount2", "bpf", "perf_event_open"},
+				Allow: []string{},
+			},
+			AppArmor: AppArmor{
+				Mode:      "if-available",
+				Profile:   "generate",
+				DenyWrite: []string{"/proc/sys/**", "/sys/**"},
+			},
+			Volumes: Volumes{
+				DefaultMode:  "rw",
+				AllowRW:      []string{"$PWD", "$PWD/**"},
+				Deny:         []string{},
+				AllowBind:    true,
+				DriversAllow: []string{"local"},
+			},
+			Network: Network{
+				Default:       "isolated",
+				Allow:         []string{"bridge", "none", "user-defined"},
+				Publish:       true,
+				PublishHostIP: "127.0.0.1",
+			},
+			NamespacesAllowHost: []string{},
+			DevicesAllow:        []string{},
+			SysctlsAllow:        []string{},
+			Limits: Limits{
+				Memory:     "4g",
+				MemorySwap: "4g",
+				CPUs:       "2.0",
+				CPUShares:  512,
+				Pids:       1024,
+				ShmSize:    "256m",
+				Ulimits:    map[string]string{"core": "0:0", "nofile": "1024:1024"},
+			},
+			Max: Max{
+				Memory: "16g",
+				CPUs:   "8.0",
+				Pids:   8192,
+			},
+			Init:         true,
+			RestartAllow: []string{"no", "on-failure"},
+			Logging: Logging{
+				Driver:  "json-file",
+				Options: map[string]string{"max-file": "3", "max-size": "10m"},
+			},
+			LoggingAllow: []string{"json-file", "local", "none"},
+			Images: Images{
+				Allow: []string{"*"},
+				Signatures: Signatures{
+					Keys: []string{},
+				},
+			},
+			Source: "built-in",
+			Weakened: []Weakening{Weakening{
+				Change: Change{
+					Key:    "tmpfs",
+					Item:   "/tmp",
+					From:   "/tmp:rw,noexec,nosuid,nodev,size=64m",
+					To:     "/tmp:rw,exec,nosuid,nodev,size=1g",
+					Effect: "looser",
+				},
+				Profile: "ci",
+				Parent:  "default",
+				File:    "built-in/ci.yaml",
+				Line:    22,
+				Col:     3,
+			}, Weakening{
+				Change: Change{
+					Key:    "volumes.default_mode",
+					From:   "ro",
+					To:     "rw",
+					Effect: "looser",
+				},
+				Profile: "ci",
+				Parent:  "default",
+				File:    "built-in/ci.yaml",
+				Line:    13,
+				Col:     17,
+			}, Weakening{
+				Change: Change{
+					Key:    "volumes.allow_rw",
+					Item:   "$PWD",
+					To:     "$PWD",
+					Effect: "looser",
+				},
+				Profile: "ci",
+				Parent:  "default",
+				File:    "built-in/ci.yaml",
+				Line:    17,
+				Col:     13,
+			}, Weakening{
+				Change: Change{
+					Key:    "volumes.allow_rw",
+					Item:   "$PWD/**",
+					To:     "$PWD/**",
+					Effect: "looser",
+				},
+				Profile: "ci",
+				Parent:  "default",
+				File:    "built-in/ci.yaml",
+				Line:    17,
+				Col:     13,
+			}, Weakening{
+				Change: Change{
+					Key:    "limits.memory",
+					From:   "512m",
+					To:     "4g",
+					Effect: "looser",
+				},
+				Profile: "ci",
+				Parent:  "default",
+				File:    "built-in/ci.yaml",
+				Line:    25,
+				Col:     11,
+			}, Weakening{
+				Change: Change{
+					Key:    "limits.memory_swap",
+					From:   "512m",
+					To:     "4g",
+					Effect: "looser",
+				},
+				Profile: "ci",
+				Parent:  "default",
+				File:    "built-in/ci.yaml",
+				Line:    26,
+				Col:     16,
+			}, Weakening{
+				Change: Change{
+					Key:    "limits.cpus",
+					From:   "1.0",
+					To:     "2.0",
+					Effect: "looser",
+				},
+				Profile: "ci",
+				Parent:  "default",
+				File:    "built-in/ci.yaml",
+				Line:    27,
+				Col:     9,
+			}, Weakening{
+				Change: Change{
+					Key:    "limits.pids",
+					From:   "256",
+					To:     "1024",
+					Effect: "looser",
+				},
+				Profile: "ci",
+				Parent:  "default",
+				File:    "built-in/ci.yaml",
+				Line:    28,
+				Col:     9,
+			}, Weakening{
+				Change: Change{
+					Key:    "limits.shm_size",
+					From:   "64m",
+					To:     "256m",
+					Effect: "looser",
+				},
+				Profile: "ci",
+				Parent:  "default",
+				File:    "built-in/ci.yaml",
+				Line:    29,
+				Col:     13,
+			}, Weakening{
+				Change: Change{
+					Key:    "max.memory",
+					From:   "2g",
+					To:     "16g",
+					Effect: "looser",
+				},
+				Profile: "ci",
+				Parent:  "default",
+				File:    "built-in/ci.yaml",
+				Line:    32,
+				Col:     11,
+			}, Weakening{
+				Change: Change{
+					Key:    "max.cpus",
+					From:   "2.0",
+					To:     "8.0",
+					Effect: "looser",
+				},
+				Profile: "ci",
+				Parent:  "default",
+				File:    "built-in/ci.yaml",
+				Line:    33,
+				Col:     9,
+			}, Weakening{
+				Change: Change{
+					Key:    "max.pids",
+					From:   "1024",
+					To:     "8192",
+					Effect: "looser",
+				},
+				Profile: "ci",
+				Parent:  "default",
+				File:    "built-in/ci.yaml",
+				Line:    34,
+				Col:     9,
+			}},
+			Hash: "f7599f13dab22605bcd308ddea81ee27e9e4ff8ccdfc0856f0bd8e6386f7ea9d",
+		}
+	},
 	"default": func() *Profile {
 		return &Profile{
 			Version:         1,
@@ -53,7 +270,7 @@ var resolvedBuiltins = map[string]func() *Profile{
 				CPUShares:  512,
 				Pids:       256,
 				ShmSize:    "64m",
-				Ulimits:    map[string]string{"core": "0:0", "nofile": "1024:1024", "nproc": "512:512"},
+				Ulimits:    map[string]string{"core": "0:0", "nofile": "1024:1024"},
 			},
 			Max: Max{
 				Memory: "2g",
@@ -74,7 +291,7 @@ var resolvedBuiltins = map[string]func() *Profile{
 				},
 			},
 			Source: "built-in",
-			Hash:   "8fb49de86523bae06512792508de2dce4e85f19daea9ddbec85b4bba21db491b",
+			Hash:   "1766485511dcd37ee7a68606714aabcef859ad767f057628d221e357f919e180",
 		}
 	},
 	"dev": func() *Profile {
@@ -124,7 +341,7 @@ var resolvedBuiltins = map[string]func() *Profile{
 				CPUShares:  512,
 				Pids:       256,
 				ShmSize:    "64m",
-				Ulimits:    map[string]string{"core": "0:0", "nofile": "1024:1024", "nproc": "512:512"},
+				Ulimits:    map[string]string{"core": "0:0", "nofile": "1024:1024"},
 			},
 			Max: Max{
 				Memory: "2g",
@@ -206,7 +423,199 @@ var resolvedBuiltins = map[string]func() *Profile{
 				Line:    21,
 				Col:     13,
 			}},
-			Hash: "2617f69be78b159fcf772e0a1a19ebd2793cc11f5dbea3a3ea2810d971e75344",
+			Hash: "406f4472e4f5798e3f4bed74bc396f02376a9c3c77ec4afa7dc05dbe096c396c",
+		}
+	},
+	"service": func() *Profile {
+		return &Profile{
+			Version:         1,
+			Name:            "service",
+			Description:     "Stateful service - named volumes rw by default, restart always/unless-stopped, /run writable",
+			Extends:         "default",
+			Enforce:         true,
+			User:            "10001:10001",
+			NoNewPrivileges: true,
+			CapDrop:         []string{"ALL"},
+			CapAdd:          []string{"NET_BIND_SERVICE"},
+			CapAllow:        []string{},
+			ReadOnly:        true,
+			Tmpfs:           []string{"/tmp:rw,noexec,nosuid,nodev,size=64m", "/run:rw,noexec,nosuid,nodev,size=16m"},
+			Seccomp: Seccomp{
+				Base:  "default",
+				Deny:  []string{"keyctl", "add_key", "request_key", "ptrace", "unshare", "mount", "umount2", "bpf", "perf_event_open"},
+				Allow: []string{},
+			},
+			AppArmor: AppArmor{
+				Mode:      "if-available",
+				Profile:   "generate",
+				DenyWrite: []string{"/proc/sys/**", "/sys/**"},
+			},
+			Volumes: Volumes{
+				DefaultMode:  "rw",
+				AllowRW:      []string{},
+				Deny:         []string{},
+				AllowBind:    true,
+				DriversAllow: []string{"local"},
+			},
+			Network: Network{
+				Default:       "isolated",
+				Allow:         []string{"bridge", "none", "user-defined"},
+				Publish:       true,
+				PublishHostIP: "127.0.0.1",
+			},
+			NamespacesAllowHost: []string{},
+			DevicesAllow:        []string{},
+			SysctlsAllow:        []string{},
+			Limits: Limits{
+				Memory:     "1g",
+				MemorySwap: "1g",
+				CPUs:       "2.0",
+				CPUShares:  512,
+				Pids:       512,
+				ShmSize:    "64m",
+				Ulimits:    map[string]string{"core": "0:0", "nofile": "1024:1024"},
+			},
+			Max: Max{
+				Memory: "8g",
+				CPUs:   "4.0",
+				Pids:   4096,
+			},
+			Init:         true,
+			RestartAllow: []string{"no", "on-failure", "always", "unless-stopped"},
+			Logging: Logging{
+				Driver:  "json-file",
+				Options: map[string]string{"max-file": "3", "max-size": "10m"},
+			},
+			LoggingAllow: []string{"json-file", "local", "none"},
+			Images: Images{
+				Allow: []string{"*"},
+				Signatures: Signatures{
+					Keys: []string{},
+				},
+			},
+			Source: "built-in",
+			Weakened: []Weakening{Weakening{
+				Change: Change{
+					Key:    "volumes.default_mode",
+					From:   "ro",
+					To:     "rw",
+					Effect: "looser",
+				},
+				Profile: "service",
+				Parent:  "default",
+				File:    "built-in/service.yaml",
+				Line:    19,
+				Col:     17,
+			}, Weakening{
+				Change: Change{
+					Key:    "limits.memory",
+					From:   "512m",
+					To:     "1g",
+					Effect: "looser",
+				},
+				Profile: "service",
+				Parent:  "default",
+				File:    "built-in/service.yaml",
+				Line:    27,
+				Col:     11,
+			}, Weakening{
+				Change: Change{
+					Key:    "limits.memory_swap",
+					From:   "512m",
+					To:     "1g",
+					Effect: "looser",
+				},
+				Profile: "service",
+				Parent:  "default",
+				File:    "built-in/service.yaml",
+				Line:    28,
+				Col:     16,
+			}, Weakening{
+				Change: Change{
+					Key:    "limits.cpus",
+					From:   "1.0",
+					To:     "2.0",
+					Effect: "looser",
+				},
+				Profile: "service",
+				Parent:  "default",
+				File:    "built-in/service.yaml",
+				Line:    29,
+				Col:     9,
+			}, Weakening{
+				Change: Change{
+					Key:    "limits.pids",
+					From:   "256",
+					To:     "512",
+					Effect: "looser",
+				},
+				Profile: "service",
+				Parent:  "default",
+				File:    "built-in/service.yaml",
+				Line:    30,
+				Col:     9,
+			}, Weakening{
+				Change: Change{
+					Key:    "max.memory",
+					From:   "2g",
+					To:     "8g",
+					Effect: "looser",
+				},
+				Profile: "service",
+				Parent:  "default",
+				File:    "built-in/service.yaml",
+				Line:    33,
+				Col:     11,
+			}, Weakening{
+				Change: Change{
+					Key:    "max.cpus",
+					From:   "2.0",
+					To:     "4.0",
+					Effect: "looser",
+				},
+				Profile: "service",
+				Parent:  "default",
+				File:    "built-in/service.yaml",
+				Line:    34,
+				Col:     9,
+			}, Weakening{
+				Change: Change{
+					Key:    "max.pids",
+					From:   "1024",
+					To:     "4096",
+					Effect: "looser",
+				},
+				Profile: "service",
+				Parent:  "default",
+				File:    "built-in/service.yaml",
+				Line:    35,
+				Col:     9,
+			}, Weakening{
+				Change: Change{
+					Key:    "restart_allow",
+					Item:   "always",
+					To:     "always",
+					Effect: "looser",
+				},
+				Profile: "service",
+				Parent:  "default",
+				File:    "built-in/service.yaml",
+				Line:    24,
+				Col:     16,
+			}, Weakening{
+				Change: Change{
+					Key:    "restart_allow",
+					Item:   "unless-stopped",
+					To:     "unless-stopped",
+					Effect: "looser",
+				},
+				Profile: "service",
+				Parent:  "default",
+				File:    "built-in/service.yaml",
+				Line:    24,
+				Col:     16,
+			}},
+			Hash: "45b3b464326d8ed21acdfc63ee9a1bec51a5eb7385bb0eb7fa0b0cefa8d21a1d",
 		}
 	},
 	"strict": func() *Profile {
@@ -254,7 +663,7 @@ var resolvedBuiltins = map[string]func() *Profile{
 				CPUShares:  256,
 				Pids:       128,
 				ShmSize:    "64m",
-				Ulimits:    map[string]string{"core": "0:0", "nofile": "1024:1024", "nproc": "512:512"},
+				Ulimits:    map[string]string{"core": "0:0", "nofile": "1024:1024"},
 			},
 			Max: Max{
 				Memory: "1g",
@@ -275,7 +684,7 @@ var resolvedBuiltins = map[string]func() *Profile{
 				},
 			},
 			Source: "built-in",
-			Hash:   "1129b575543f66af665ca4664889ce7c14e9c9866b399eb831fd16499066dc40",
+			Hash:   "9abfe957423d66cd9cb6f3eda9a42ef79451f44a6b977b8d45b5ea765764794c",
 		}
 	},
 	"unconfined": func() *Profile {
@@ -367,7 +776,7 @@ var resolvedBuiltins = map[string]func() *Profile{
 			},
 			NamespacesAllowHost: []string{},
 			DevicesAllow:        []string{},
-			SysctlsAllow:        []string{},
+			SysctlsAllow:        []string{"net.ipv4.ip_unprivileged_port_start"},
 			Limits: Limits{
 				Memory:     "512m",
 				MemorySwap: "512m",
@@ -375,7 +784,7 @@ var resolvedBuiltins = map[string]func() *Profile{
 				CPUShares:  512,
 				Pids:       256,
 				ShmSize:    "64m",
-				Ulimits:    map[string]string{"core": "0:0", "nofile": "1024:1024", "nproc": "512:512"},
+				Ulimits:    map[string]string{"core": "0:0", "nofile": "1024:1024"},
 			},
 			Max: Max{
 				Memory: "2g",
@@ -408,12 +817,24 @@ var resolvedBuiltins = map[string]func() *Profile{
 				File:    "built-in/web.yaml",
 				Line:    12,
 				Col:     20,
+			}, Weakening{
+				Change: Change{
+					Key:    "sysctls_allow",
+					Item:   "net.ipv4.ip_unprivileged_port_start",
+					To:     "net.ipv4.ip_unprivileged_port_start",
+					Effect: "looser",
+				},
+				Profile: "web",
+				Parent:  "default",
+				File:    "built-in/web.yaml",
+				Line:    17,
+				Col:     16,
 			}},
-			Hash: "c9b8bfb673688c5943af8ab91b02ab6a2dd6ccfc8661323836429785771f55e7",
+			Hash: "463abf326752fba32c8d025ef341b59ad66f808fb669d4e0ceed09f9626605ca",
 		}
 	},
 }
 
 // resolvedBuiltinsFrom is builtinDigest() of the YAML they were resolved
 // from: other YAML is resolved, not looked up here.
-const resolvedBuiltinsFrom = "d52c73f259454066b0f8e9c391b6ea8714fbed0036ee9cc25b307dd62a3eda4b"
+const resolvedBuiltinsFrom = "d40d23166908846c4928a800562048816bbf3d527211e3f5ae760a0db5f97d86"

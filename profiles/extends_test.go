@@ -46,7 +46,7 @@ func TestExtends(t *testing.T) {
 			ref:   "app",
 			base:  "default",
 			want: func(p *Profile) {
-				p.Limits.Ulimits = map[string]string{"nofile": "4096", "nproc": "512:512", "core": "0:0"}
+				p.Limits.Ulimits = map[string]string{"nofile": "4096", "core": "0:0"}
 			},
 		},
 		{

@@ -122,9 +122,11 @@ func TestList(t *testing.T) {
 		{Name: "app", Source: s.dir("flag1") + "/app.yaml", Description: "flag1", Shadows: []string{}},
 		{Name: "broken", Source: s.dir("flag2") + "/broken.yaml", Shadows: []string{},
 			Error: s.dir("flag2") + `/broken.yaml:2:1: unknown key "nope"`},
+		{Name: "ci", Source: BuiltinSource, Description: "CI/build step - rw binds under the current directory (the workspace), build-sized limits", Shadows: []string{}},
 		{Name: "default", Source: s.dir("xdg") + "/default.yaml", Description: "xdg",
 			Shadows: []string{s.dir("etc") + "/default.yaml", BuiltinSource}},
 		{Name: "dev", Source: BuiltinSource, Description: "Development - rw binds under the current directory, SYS_PTRACE permitted", Shadows: []string{}},
+		{Name: "service", Source: BuiltinSource, Description: "Stateful service - named volumes rw by default, restart always/unless-stopped, /run writable", Shadows: []string{}},
 		{Name: "strict", Source: BuiltinSource, Description: "Untrusted workloads - no network, strict seccomp, AppArmor required, no host binds", Shadows: []string{}},
 		{Name: "unconfined", Source: BuiltinSource, Description: "Applies nothing and refuses nothing - exactly docker run (prints a warning)", Shadows: []string{}},
 		{Name: "web", Source: BuiltinSource, Description: "Public network service - default, with -p published on every interface", Shadows: []string{}},
@@ -139,7 +141,7 @@ func TestList(t *testing.T) {
 			t.Fatal(err)
 		}
 		lines := strings.Split(b.String(), "\n")
-		if !strings.HasPrefix(lines[0], "NAME") || !strings.Contains(lines[3], "(shadows "+s.dir("etc")+"/default.yaml, built-in)") ||
+		if !strings.HasPrefix(lines[0], "NAME") || !strings.Contains(lines[4], "(shadows "+s.dir("etc")+"/default.yaml, built-in)") ||
 			!strings.Contains(lines[2], "INVALID: ") {
 			t.Errorf("WriteList text:\n%s", b.String())
 		}

@@ -45,6 +45,16 @@ func benchApp(getenv func(string) string) *app {
 		systemProfileDir: "/nonexistent/hardrun-profiles"}
 }
 
+// chdirTemp makes a temporary directory the working directory for the
+// test and returns it: the translation resolves ./conf against the real
+// working directory, which must not depend on where the repository is
+// cloned (under /root, a bind of it is refused).
+func chdirTemp(tb testing.TB) string {
+	dir := tb.TempDir()
+	tb.Chdir(dir)
+	return dir
+}
+
 // benchHost is HostFacts with in-memory look-ups: the engine and the file
 // system answer instantly, so only hardrun's own work is measured.
 func benchHost(cwd string) policy.HostFacts {
@@ -103,7 +113,7 @@ func argvToRequest(a *app, load func(hardrunFlags) (*profiles.Profile, error), h
 // itself). warm: app, loader and seccomp JSON reused.
 func BenchmarkArgvToRequest(b *testing.B) {
 	getenv := benchEnv(b)
-	host := benchHost(b.TempDir())
+	host := benchHost(chdirTemp(b))
 	checkPlan(b, getenv, host)
 	b.Run("cold", func(b *testing.B) {
 		b.ReportAllocs()
@@ -154,7 +164,7 @@ func checkPlan(t testing.TB, getenv func(string) string, host policy.HostFacts) 
 // processes; alone it is an ordinary test.
 func TestArgvToRequestFirstCall(t *testing.T) {
 	getenv := benchEnv(t)
-	host := benchHost(t.TempDir())
+	host := benchHost(chdirTemp(t))
 	a := benchApp(getenv)
 	start := time.Now()
 	_, err := argvToRequest(a, a.loadProfile, host)

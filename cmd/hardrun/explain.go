@@ -54,7 +54,7 @@ func (a *app) explain(ctx context.Context, line *runLine) error {
 		}
 	}
 	if err != nil && line.own.format == "docker" {
-		a.report(p, plan) // there is no docker line for a refused request
+		a.report(p, plan, nil, false) // there is no docker line for a refused request
 		return &exitError{code: 125}
 	}
 	if werr := plan.WriteExplain(a.stdout, line.own.format); werr != nil {

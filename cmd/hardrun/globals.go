@@ -14,6 +14,9 @@ import (
 // them (`docker -h create IMAGE` creates), so they must not end the globals.
 type globalBools struct {
 	help, version bool
+	// hardrunVersion is hardrun's own --hardrun-version: `version` and
+	// `--version` answer as docker's do, so hardrun's build is reached here.
+	hardrunVersion bool
 }
 
 // newGlobalFlagSet defines docker's global flags exactly as docker's root
@@ -44,6 +47,7 @@ func newGlobalFlagSet(g *globals, b *globalBools) *pflag.FlagSet {
 	// `hardrun --profile-dir DIR run ...` never falls through to docker.
 	fs.StringVar(&g.Profile, "profile", "", "security profile: a name or a FILE")
 	fs.StringArrayVar(&g.ProfileDirs, "profile-dir", nil, "extra profile directory (repeatable)")
+	fs.BoolVar(&b.hardrunVersion, "hardrun-version", false, "Print hardrun's version and the engine's, and quit")
 	return fs
 }
 

@@ -90,6 +90,10 @@ var runVerbs = map[string]bool{"run": true, "create": true}
 // verbs, and everything else handed to the real docker unchanged.
 func (a *app) dispatch(ctx context.Context, cl *commandLine, args []string) error {
 	switch {
+	case cl.bools.hardrunVersion:
+		return a.version(ctx)
+	case aliasVerbs[cl.verb] != nil && cl.group == "":
+		return aliasVerbs[cl.verb](a, ctx, cl, args)
 	case cl.verb == "" && cl.bools.version:
 		return passThrough(args) // docker -v prints docker's version
 	case cl.verb == "":

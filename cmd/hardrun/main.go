@@ -130,7 +130,7 @@ func startErrorCode(se *launcher.StartError) int {
 var ownCommands = map[string]bool{
 	"run": true, "create": true, "explain": true, "verify": true, "audit": true,
 	"profiles": true, "seccomp": true, "apparmor": true, "shell-init": true,
-	"version": true, "help": true, probeCommand: true, "authz": true,
+	"help": true, "completion": true, probeCommand: true, "authz": true,
 }
 
 func isOwnCommand(name string) bool { return ownCommands[name] }
@@ -152,6 +152,7 @@ func (a *app) root() *cli.Command {
 			a.runCommand("verify", "Run a probe under a profile and report what the container can do"),
 			a.versionCommand(),
 			a.shellInitCommand(),
+			a.completionCommand(),
 			a.probeCommand(),
 		}, a.extraCommands()...),
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -46,6 +47,9 @@ func (a *app) runCommand(verb, usage string) *cli.Command {
 			line, err := parseRunLine(verb, cmd.Args().Slice())
 			if err != nil {
 				return err
+			}
+			if line.opts.Help && runVerbs[verb] {
+				return a.runHelp(verb) // docker's help, then hardrun's flags
 			}
 			if line.opts.Help {
 				fmt.Fprintf(a.stdout, "Usage:  hardrun %s %s\n\n%s\n\nOptions:\n%s", verb, cmd.ArgsUsage, usage, line.flags.FlagUsages())
@@ -159,15 +163,20 @@ func (a *app) start(ctx context.Context, line *runLine) (*session, error) {
 
 // launch is `run` and `create`.
 func (a *app) launch(ctx context.Context, line *runLine) error {
+	o := line.opts
+	if line.verb == "run" && !o.Detach {
+		if err := a.checkTTY(o.Interactive || slices.Contains(o.Attach, "stdin"), o.TTY); err != nil {
+			return err
+		}
+	}
 	release := holdOnThisCPU()
 	defer release()
 	s, err := a.start(ctx, line)
 	if err != nil {
-		return err
+		return createExit(line.verb, err, false)
 	}
 	defer s.e.Close()
 	p, e, req := s.p, s.e, s.req
-	o := line.opts
 	l := &launcher.Launch{
 		Request:      req,
 		Users:        launcher.NewUserFilesCache(a.getenv),
@@ -187,7 +196,7 @@ func (a *app) launch(ctx context.Context, line *runLine) error {
 	tio.Bulk = allProcessors
 	code, err := launcher.Run(ctx, startGate{Engine: e, ready: ready, creating: creating, started: release}, l, tio)
 	if err != nil {
-		return err
+		return createExit(line.verb, err, true)
 	}
 	if code != 0 {
 		return &exitError{code: code}
@@ -208,19 +217,12 @@ func (a *app) planner(e launcher.Engine, p *profiles.Profile, line *runLine) fun
 			_ = plan.WriteExplain(a.stderr, "text")
 		}
 		if plan != nil {
-			a.report(p, plan)
+			a.report(p, plan, builtinPermits(p.Name, func(alt *profiles.Profile) *policy.Plan {
+				alt2, _ := policy.Evaluate(req, alt, img, host)
+				return alt2
+			}), runVerbs[line.verb])
 		}
 		return plan, err
-	}
-}
-
-// report prints the plan's notices and refusals, one line each.
-func (a *app) report(p *profiles.Profile, plan *policy.Plan) {
-	for _, n := range plan.Notices {
-		fmt.Fprintf(a.stderr, "hardrun: %s\n", n)
-	}
-	for _, r := range plan.Refusals {
-		fmt.Fprintf(a.stderr, "hardrun: refused by profile %q: %s\n", p.Name, r.Error())
 	}
 }
 

@@ -257,7 +257,8 @@ func parseRunArgs(fs *pflag.FlagSet, o *runopts.RunOptions, args []string) error
 	}
 	rest := fs.Args()
 	if len(rest) == 0 {
-		return fmt.Errorf("%q requires at least 1 argument", fs.Name())
+		// docker exits 1 here, not 125 (a usage error, not a bad flag).
+		return &exitError{code: 1, err: fmt.Errorf("%q requires at least 1 argument", fs.Name())}
 	}
 	o.Image = rest[0]
 	o.Cmd = nil
