@@ -18,10 +18,14 @@ import (
 // it is given, and an unknown one is then simply not in the permitted set.
 func CapName(c string) string {
 	c = strings.ToUpper(strings.TrimSpace(c))
-	// Trimmed again after the prefix: "CAP_ SYS_ADMIN" (which the engine
-	// refuses) is judged as the capability it spells, and the name is the
-	// same however often it is normalised.
-	return strings.TrimSpace(strings.TrimPrefix(c, "CAP_"))
+	// Every prefix and the spaces around it go: "CAP_ SYS_ADMIN" and
+	// "CAP_CAP_SYS_ADMIN" (which the engine refuses) are judged as the
+	// capability they spell, and the name is the same however often it is
+	// normalised.
+	for strings.HasPrefix(c, "CAP_") {
+		c = strings.TrimSpace(strings.TrimPrefix(c, "CAP_"))
+	}
+	return c
 }
 
 // ParseCapability is CapName for a name that must be a known capability
