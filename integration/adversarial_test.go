@@ -706,6 +706,15 @@ func advCases(fx *advFixtures) []advCase {
 		{name: "restart policy after the bind source became a symlink to /etc", custom: fx.restartSwap},
 		{name: "docker start after the bind source became a symlink to /etc", custom: fx.startSwap},
 		{name: "verify on a container that can reach the engine socket", custom: fx.verifySockdir},
+
+		// ---- attack2: entry points after create
+		{name: "update --restart on-failure on a container with a host bind, then the source becomes a symlink to /etc", custom: fx.updateRestartSwap},
+		{name: "exec -w through a symlink the container planted in /tmp to /proc/self/fd", custom: fx.execWorkdirSymlink},
+		{name: "audit of a container whose --cpus limit --cpu-quota -1 lifted", custom: fx.auditQuotaLifted},
+		{name: "--label io.hardrun.profile=unconfined, then exec --privileged -u 0", custom: fx.labelOverrideExec},
+		{name: "exec with combined and = short flags -itu0, -u=0, --privileged=T", custom: fx.execShortSpellings},
+		{name: "update --restart always naming an unlabelled container first", custom: fx.updateTwoContainers},
+		{name: "start naming an unlabelled container first, then one with a swapped bind", custom: fx.startTwoContainers},
 	}
 	return cases
 }
@@ -933,5 +942,233 @@ func (fx *advFixtures) verifySockdir(t *testing.T) {
 	if ids := containersOf(t); len(ids) != 0 {
 		runDocker(t, append([]string{"rm", "-f"}, ids...)...)
 		t.Errorf("verify left %v", ids)
+	}
+}
+
+// ------------------------------------------------------ attack2 helpers
+
+// ownTmpfs mounts a tmpfs under the fixtures and returns a directory on it:
+// the fixtures' hard links of the engine socket and of /etc/shadow put
+// every bind on /tmp's file system under suspicion, and these cases need a
+// bind the judge accepts at create.
+func (fx *advFixtures) ownTmpfs(t *testing.T, name string) string {
+	t.Helper()
+	mp := fx.p(name)
+	if err := os.MkdirAll(mp, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount("tmpfs", mp, "tmpfs", 0, "size=1m"); err != nil {
+		t.Fatalf("mount tmpfs on %s: %v", mp, err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(mp, 0); err != nil {
+			_ = syscall.Unmount(mp, syscall.MNT_DETACH)
+		}
+	})
+	dir := filepath.Join(mp, "src")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// runDetached starts a hardrun container (-d) and registers its removal.
+// It returns "" when hardrun refused the request (checked as a refusal).
+func (fx *advFixtures) runDetached(t *testing.T, args ...string) string {
+	t.Helper()
+	vols, nets := listNames(t, "volume"), listNames(t, "network")
+	r := advHardrun(t, nil, append([]string{"run", "-d", labelled(t)}, args...)...)
+	if r.Code == 125 {
+		assertAdvRefused(t, r, vols, nets)
+		return ""
+	}
+	id := strings.TrimSpace(r.Stdout)
+	if id != "" {
+		t.Cleanup(func() { runDocker(t, "rm", "-f", "-v", id) })
+	}
+	if r.Code != 0 || id == "" {
+		t.Fatalf("run -d: %s", r)
+	}
+	return id
+}
+
+// refusedVerb: a later verb was refused by the profile (125 with a
+// refusal line); false when it ran.
+func refusedVerb(t *testing.T, r cmdResult) bool {
+	t.Helper()
+	if r.Code == 125 {
+		if !strings.Contains(r.Stderr, "hardrun: refused by profile ") {
+			t.Errorf("exit 125 without a refusal line: %s", r)
+		}
+		return true
+	}
+	return false
+}
+
+// updateRestartSwap: run refuses a restart policy on a container with a
+// host bind (the engine mounts the source by path again at each restart,
+// without hardrun). hardrun update must refuse to add one afterwards, or
+// the engine's restart mounts whatever the path has become.
+func (fx *advFixtures) updateRestartSwap(t *testing.T) {
+	dir := fx.ownTmpfs(t, "upd-restart")
+	id := fx.runDetached(t, "-v", dir+":/x", rootImage, "sh", "-c", `echo START; ls /x; sleep 2; exit 1`)
+	if id == "" {
+		return
+	}
+	u := advHardrun(t, nil, "update", "--restart", "on-failure:3", id)
+	if refusedVerb(t, u) {
+		return
+	}
+	if u.Code != 0 {
+		t.Fatalf("update: %s", u)
+	}
+	time.Sleep(500 * time.Millisecond)
+	fx.swapToEtc(t, dir)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) && strings.Count(runDocker(t, "logs", id).Stdout, "START") < 2 {
+		time.Sleep(500 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	logs := runDocker(t, "logs", id)
+	if hostEtcSeen(logs.Stdout) {
+		t.Errorf("hardrun update --restart on-failure:3 was accepted on a container with a host bind; after the source became a symlink to /etc the engine restarted it with the host's /etc at /x:\n%s", logs.Stdout)
+	}
+}
+
+// execWorkdirSymlink: the container itself plants /tmp/w -> /proc/self/fd
+// in its writable /tmp; exec -w /tmp/w must be judged by where it lands,
+// as -w at run is (CVE-2024-21626), not by its spelling.
+func (fx *advFixtures) execWorkdirSymlink(t *testing.T) {
+	id := fx.runDetached(t, rootImage, "sh", "-c", `ln -s /proc/self/fd /tmp/w; sleep 60`)
+	if id == "" {
+		return
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) && runDocker(t, "exec", id, "test", "-L", "/tmp/w").Code != 0 {
+		time.Sleep(200 * time.Millisecond)
+	}
+	r := advHardrun(t, nil, "exec", "-w", "/tmp/w", id, "pwd")
+	if refusedVerb(t, r) {
+		return
+	}
+	if got := strings.TrimSpace(r.Stdout); r.Code == 0 && strings.HasPrefix(got, "/proc") {
+		t.Errorf("hardrun exec -w /tmp/w ran with its working directory in %s (a symlink to /proc/self/fd)", got)
+	}
+}
+
+// auditQuotaLifted: a container hardrun made with --cpus 1 (NanoCpus
+// recorded) whose CPU quota docker update set to -1: the cgroup has no
+// CPU limit at all, which hardrun update itself refuses (max.cpus).
+// audit judges the record and must not pass it.
+func (fx *advFixtures) auditQuotaLifted(t *testing.T) {
+	id := fx.runDetached(t, "hardrun-test/health:latest", "sleep", "60")
+	if id == "" {
+		t.Fatal("the default profile refused a plain container")
+	}
+	if r := runDocker(t, "update", "--cpu-quota", "-1", id); r.Code != 0 {
+		t.Fatalf("docker update: %s", r)
+	}
+	q := runDocker(t, "exec", id, "cat", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
+	t.Logf("cfs_quota_us inside: %s", strings.TrimSpace(q.Stdout))
+	r := advHardrun(t, nil, "audit", "--format", "json", id)
+	var doc auditDoc
+	if err := json.Unmarshal([]byte(r.Stdout), &doc); err != nil {
+		t.Fatalf("audit output: %v %s", err, r)
+	}
+	for _, res := range doc.Results {
+		for _, f := range res.Findings {
+			if f.Source == "profile" && !f.Pass {
+				return
+			}
+		}
+	}
+	t.Errorf("audit found nothing in a container with no CPU limit (cfs_quota_us %s; exit %d):\n%s", strings.TrimSpace(q.Stdout), r.Code, r.Stdout)
+}
+
+// labelOverrideExec: the caller's --label cannot name the profile later
+// verbs judge by.
+func (fx *advFixtures) labelOverrideExec(t *testing.T) {
+	id := fx.runDetached(t, "--label", "io.hardrun.profile=unconfined", rootImage, "sleep", "60")
+	if id == "" {
+		return
+	}
+	r := advHardrun(t, nil, "exec", "--privileged", "-u", "0", id, "sh", "-c", identityProbe)
+	if refusedVerb(t, r) {
+		return
+	}
+	t.Errorf("exec --privileged -u 0 ran in a container whose caller set io.hardrun.profile=unconfined: %s", r)
+}
+
+// execShortSpellings: pflag's combined and = forms of exec's flags.
+func (fx *advFixtures) execShortSpellings(t *testing.T) {
+	id := fx.runDetached(t, rootImage, "sleep", "60")
+	if id == "" {
+		return
+	}
+	for _, args := range [][]string{
+		{"exec", "-itu0", id, "id", "-u"},
+		{"exec", "-u=0", id, "id", "-u"},
+		{"exec", "-du0", id, "id", "-u"},
+		{"exec", "--privileged=T", id, "grep", "CapEff", "/proc/self/status"},
+		{"-lerror", "container", "exec", "--user=+0:1", id, "id", "-u"},
+	} {
+		r := advHardrun(t, nil, args...)
+		if !refusedVerb(t, r) {
+			t.Errorf("hardrun %v was not refused: %s", args, r)
+		}
+	}
+}
+
+// updateTwoContainers: update takes several containers; every labelled one
+// is judged, whatever comes first.
+func (fx *advFixtures) updateTwoContainers(t *testing.T) {
+	plain := "hardrun-adv-plain-" + fx.tag
+	runDocker(t, "rm", "-f", plain)
+	if r := runDocker(t, "create", "--name", plain, labelled(t), rootImage, "true"); r.Code != 0 {
+		t.Fatalf("create: %s", r)
+	}
+	t.Cleanup(func() { runDocker(t, "rm", "-f", plain) })
+	id := fx.runDetached(t, rootImage, "sleep", "60")
+	if id == "" {
+		return
+	}
+	r := advHardrun(t, nil, "update", "--restart", "always", plain, id)
+	if !refusedVerb(t, r) {
+		t.Errorf("update --restart always %s <hardrun container> was not refused: %s", plain, r)
+	}
+	if got := runDocker(t, "inspect", "-f", "{{.HostConfig.RestartPolicy.Name}}", id); strings.TrimSpace(got.Stdout) == "always" {
+		t.Errorf("the hardrun container now restarts always")
+	}
+}
+
+// startTwoContainers: start takes several containers; the bind of each
+// labelled one is re-resolved, whatever comes first.
+func (fx *advFixtures) startTwoContainers(t *testing.T) {
+	dir := fx.ownTmpfs(t, "start-two")
+	plain := "hardrun-adv-plainstart-" + fx.tag
+	runDocker(t, "rm", "-f", plain)
+	if r := runDocker(t, "create", "--name", plain, labelled(t), rootImage, "true"); r.Code != 0 {
+		t.Fatalf("create: %s", r)
+	}
+	t.Cleanup(func() { runDocker(t, "rm", "-f", plain) })
+	vols, nets := listNames(t, "volume"), listNames(t, "network")
+	c := advHardrun(t, nil, "create", labelled(t), "-v", dir+":/x", rootImage, "ls", "/x")
+	if c.Code == 125 {
+		assertAdvRefused(t, c, vols, nets)
+		return
+	}
+	id := strings.TrimSpace(c.Stdout)
+	t.Cleanup(func() { runDocker(t, "rm", "-f", "-v", id) })
+	if c.Code != 0 {
+		t.Fatalf("create: %s", c)
+	}
+	fx.swapToEtc(t, dir)
+	r := advHardrun(t, nil, "start", plain, id)
+	if refusedVerb(t, r) {
+		return
+	}
+	time.Sleep(time.Second)
+	if logs := runDocker(t, "logs", id); hostEtcSeen(logs.Stdout) {
+		t.Errorf("start %s <hardrun container> started it with the host's /etc at /x:\n%s", plain, logs.Stdout)
 	}
 }
