@@ -214,7 +214,7 @@ func judgeResolvedWorkdir(ctx context.Context, e Engine, plan *policy.Plan, id s
 	if wd == "" || plan.Profile == nil || !plan.Profile.Enforce {
 		return nil
 	}
-	resolved, err := resolveWorkdir(ctx, e, id, wd)
+	resolved, err := ResolveWorkdir(ctx, e, id, wd)
 	if err != nil {
 		return err
 	}

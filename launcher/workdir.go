@@ -9,14 +9,14 @@ import (
 	"strings"
 )
 
-// resolveWorkdir resolves the working directory in the created container
+// ResolveWorkdir resolves the working directory in the created container
 // component by component, as the kernel will when runc changes into it:
 // each symlink (the image's, or one a mount brings) is replaced by its
 // target in the container's scope. Components that do not exist are kept
 // as written (the engine creates them). The result is what the judge
 // compares with /proc: a WORKDIR /w where /w is a link to /proc/self is
 // /proc/self, whatever its spelling.
-func resolveWorkdir(ctx context.Context, e Engine, id, wd string) (string, error) {
+func ResolveWorkdir(ctx context.Context, e Engine, id, wd string) (string, error) {
 	rest := splitComponents(wd)
 	cur := "/"
 	for hops := 0; len(rest) > 0; {

@@ -34,9 +34,9 @@ func TestResolveWorkdir(t *testing.T) {
 		{"/broken/x", "", "engine error"},
 	}
 	for _, tt := range tests {
-		got, err := resolveWorkdir(context.Background(), f, "c", tt.wd)
+		got, err := ResolveWorkdir(context.Background(), f, "c", tt.wd)
 		if got != tt.want || (err == nil) != (tt.err == "") {
-			t.Errorf("resolveWorkdir(%q) = %q, %v; want %q, %q", tt.wd, got, err, tt.want, tt.err)
+			t.Errorf("ResolveWorkdir(%q) = %q, %v; want %q, %q", tt.wd, got, err, tt.want, tt.err)
 		}
 	}
 }

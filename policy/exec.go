@@ -47,6 +47,10 @@ type ExecFacts struct {
 	// container's /etc/passwd and /etc/group, numbers as strconv.Atoi reads
 	// them. An error wrapping ErrUnresolvedUser when it cannot.
 	ResolveUser func(spec string) (Identity, error)
+	// ResolveWorkdir resolves an exec's -w in the container as the kernel
+	// will (symlinks the container itself may have planted included); nil
+	// judges the spelling only.
+	ResolveWorkdir func(wd string) (string, error)
 }
 
 // ErrUnresolvedUser is wrapped by a ResolveUser that cannot tell which
@@ -145,9 +149,21 @@ func (j *execJudge) workdir() {
 	if wd == "" {
 		return
 	}
+	what := "exec " + itemText("Config.WorkingDir", wd)
 	if c := path.Clean("/" + wd); c == "/proc" || strings.HasPrefix(c, "/proc/") {
-		j.refuse("exec "+itemText("Config.WorkingDir", wd), keyEnforce,
-			"a working directory under /proc can expose host file descriptors (CVE-2024-21626)")
+		j.refuse(what, keyEnforce, "a working directory under /proc can expose host file descriptors (CVE-2024-21626)")
+		return
+	}
+	if j.facts.ResolveWorkdir == nil {
+		return
+	}
+	resolved, err := j.facts.ResolveWorkdir(wd)
+	if err != nil {
+		j.refuse(what, keyEnforce, "cannot be judged: "+err.Error())
+		return
+	}
+	if c := path.Clean("/" + resolved); c == "/proc" || strings.HasPrefix(c, "/proc/") {
+		j.refuse(what, keyEnforce, "it resolves to "+c+" in the container: a working directory under /proc can expose host file descriptors (CVE-2024-21626)")
 	}
 }
 

@@ -77,3 +77,20 @@ func TestJudgeExecPermittedByKeys(t *testing.T) {
 		t.Errorf("enforce: false refuses nothing: %v", err)
 	}
 }
+
+func TestJudgeExecResolvesTheWorkdir(t *testing.T) {
+	p := testProfile("default")
+	facts := ExecFacts{ResolveWorkdir: func(wd string) (string, error) {
+		if wd == "/tmp/w" {
+			return "/proc/self/fd", nil
+		}
+		return wd, nil
+	}}
+	err := JudgeExec(ExecRequest{WorkingDir: "/tmp/w"}, p, facts)
+	if err == nil || !strings.Contains(err.Error(), "it resolves to /proc/self/fd in the container") {
+		t.Errorf("exec -w through a planted link: %v", err)
+	}
+	if err := JudgeExec(ExecRequest{WorkingDir: "/srv"}, p, facts); err != nil {
+		t.Errorf("exec -w /srv: %v", err)
+	}
+}

@@ -117,6 +117,11 @@ func (e *evaluation) applyCPUs() {
 func (e *evaluation) effectiveCPUs() (int64, Item) {
 	r := e.hc.Resources
 	switch {
+	case r.CPUQuota < 0:
+		// A negative quota is "no quota" to the kernel, and the engine lets
+		// it through beside --cpus (its conflict check looks at positive
+		// values only): the --cpus limit is then not in force.
+		return 0, item("HostConfig.Resources.CPUQuota", strconv.FormatInt(r.CPUQuota, 10))
 	case r.NanoCPUs > 0:
 		return r.NanoCPUs, item("HostConfig.Resources.NanoCPUs", formatCPUs(r.NanoCPUs))
 	case r.CPUQuota > 0:

@@ -56,6 +56,10 @@ var effectCases = []policyCase{
 	{name: "restart policy with a named volume", profile: "default", req: []mod{binds("data:/d"), hc("restart", func(h *container.HostConfig) {
 		h.RestartPolicy = container.RestartPolicy{Name: "on-failure"}
 	})}},
+	{name: "--cpus with --cpu-quota -1 has no CPU limit", profile: "default", req: []mod{hc("cpus", func(h *container.HostConfig) {
+		h.NanoCPUs, h.CPUQuota = 1e9, -1
+	})},
+		refuse: []string{"--cpu-quota -1 is not permitted: it sets no CPU limit (max.cpus: 2.0)"}},
 	{name: "own cgroup namespace by default", profile: "default", changes: [][2]string{{"--cgroupns", "private"}}},
 	{name: "host cgroup namespace refused", profile: "default", req: []mod{hc("cgroupns", func(h *container.HostConfig) { h.CgroupnsMode = "host" })},
 		refuse: []string{"--cgroupns host is not permitted " + keyNS}},

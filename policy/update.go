@@ -53,6 +53,10 @@ func JudgeUpdate(u UpdateRequest, current *container.HostConfig, p *profiles.Pro
 	if e.given("restart") {
 		e.hc.RestartPolicy = u.RestartPolicy
 		e.judgeRestart()
+		// As at create: the engine would mount the container's host binds
+		// by path again at every restart, without hardrun.
+		e.hc.Binds, e.hc.Mounts, e.hc.VolumesFrom = current.Binds, current.Mounts, current.VolumesFrom
+		e.judgeRestartBinds()
 	}
 	if len(e.plan.Refusals) > 0 {
 		return &RefusedError{Profile: p.Name, Refusals: e.plan.Refusals}

@@ -54,3 +54,16 @@ func TestJudgeUpdate(t *testing.T) {
 		})
 	}
 }
+
+func TestJudgeUpdateRestartWithHostBinds(t *testing.T) {
+	p := testProfile("default")
+	cur := &container.HostConfig{Binds: []string{"/srv/data:/x:ro"}}
+	u := UpdateRequest{RestartPolicy: container.RestartPolicy{Name: "on-failure", MaximumRetryCount: 3}, Set: map[string]bool{"restart": true}}
+	err := JudgeUpdate(u, cur, p)
+	if err == nil || !strings.Contains(err.Error(), "mounts the bind of /srv/data by its path again") {
+		t.Errorf("update --restart on a container with a host bind: %v", err)
+	}
+	if err := JudgeUpdate(u, &container.HostConfig{Binds: []string{"data:/x"}}, p); err != nil {
+		t.Errorf("update --restart on a container with a named volume: %v", err)
+	}
+}

@@ -82,7 +82,12 @@ func (a *app) execVerb(ctx context.Context, cl *commandLine, argv []string) erro
 		return passThrough(argv) // docker says there is no such container
 	}
 	if h.p != nil {
-		facts := policy.ExecFacts{ResolveUser: execUserResolver(ctx, e, h.insp)}
+		facts := policy.ExecFacts{
+			ResolveUser: execUserResolver(ctx, e, h.insp),
+			ResolveWorkdir: func(wd string) (string, error) {
+				return launcher.ResolveWorkdir(ctx, e, h.insp.ID, wd)
+			},
+		}
 		if err := policy.JudgeExec(x.req, h.p, facts); err != nil {
 			return a.refused(err)
 		}
