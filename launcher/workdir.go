@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"strings"
@@ -50,4 +51,44 @@ func splitComponents(p string) []string {
 		}
 	}
 	return out
+}
+
+// ResolveInRoot resolves p as the kernel will inside a running container
+// whose root is root (/proc/PID/root on the engine's host), symlinks made
+// relative to that root: the container's own mounts (its tmpfs /tmp, where
+// it may plant a link) are seen, which the engine's archive endpoint does
+// not show for a running container. Components that do not exist are kept
+// as written.
+func ResolveInRoot(root, p string) (string, error) {
+	rest := splitComponents(p)
+	cur := "/"
+	for hops := 0; len(rest) > 0; {
+		next := path.Join(cur, rest[0])
+		rest = rest[1:]
+		fi, err := os.Lstat(root + next)
+		if errors.Is(err, fs.ErrNotExist) {
+			return path.Join(append([]string{next}, rest...)...), nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("resolve %s in the container: %w", p, err)
+		}
+		if fi.Mode()&os.ModeSymlink == 0 {
+			cur = next
+			continue
+		}
+		if hops++; hops > 40 {
+			return "", fmt.Errorf("resolve %s in the container: too many levels of symbolic links", p)
+		}
+		target, err := os.Readlink(root + next)
+		if err != nil {
+			return "", fmt.Errorf("resolve %s in the container: %w", p, err)
+		}
+		if !path.IsAbs(target) {
+			target = path.Join(cur, target)
+		}
+		// The link's target is walked again from the container's root.
+		rest = append(splitComponents(target), rest...)
+		cur = "/"
+	}
+	return cur, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/moby/moby/api/types/container"
 
@@ -83,10 +85,8 @@ func (a *app) execVerb(ctx context.Context, cl *commandLine, argv []string) erro
 	}
 	if h.p != nil {
 		facts := policy.ExecFacts{
-			ResolveUser: execUserResolver(ctx, e, h.insp),
-			ResolveWorkdir: func(wd string) (string, error) {
-				return launcher.ResolveWorkdir(ctx, e, h.insp.ID, wd)
-			},
+			ResolveUser:    execUserResolver(ctx, e, h.insp),
+			ResolveWorkdir: a.execWorkdirResolver(ctx, e, h.insp),
 		}
 		if err := policy.JudgeExec(x.req, h.p, facts); err != nil {
 			return a.refused(err)
@@ -110,4 +110,23 @@ func execUserResolver(ctx context.Context, e launcher.Engine, insp container.Ins
 		groupAdd = insp.HostConfig.GroupAdd
 	}
 	return policy.ExecUserResolver(files, groupAdd)
+}
+
+// execWorkdirResolver resolves an exec's -w as the kernel will in the
+// running container: through /proc/PID/root when the engine is on this
+// host (the container's own mounts, its tmpfs /tmp included, are seen
+// there; a root hardrun may not read is refused), else through the
+// engine's archive endpoint (which sees the image's layers and volumes
+// only).
+func (a *app) execWorkdirResolver(ctx context.Context, e launcher.Engine, insp container.InspectResponse) func(string) (string, error) {
+	return func(wd string) (string, error) {
+		if insp.State != nil && insp.State.Pid > 0 {
+			if ep, err := a.g.endpoint(a.getenv); err == nil && strings.HasPrefix(ep.Host, "unix://") {
+				// No fallback: the archive endpoint would miss a link in
+				// the container's tmpfs, so an unreadable root is refused.
+				return launcher.ResolveInRoot("/proc/"+strconv.Itoa(insp.State.Pid)+"/root", wd)
+			}
+		}
+		return launcher.ResolveWorkdir(ctx, e, insp.ID, wd)
+	}
 }
