@@ -1,7 +1,6 @@
 package launcher
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -9,10 +8,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/hardrun/hardrun/probe"
 
 	"github.com/hardrun/hardrun/policy"
 )
@@ -197,51 +197,18 @@ func (h *hostObjects) mountTable() ([]mountEntry, error) {
 	return h.mounts, h.mountsErr
 }
 
-// parseMountinfo reads the mount point and file system type of each line
-// of /proc/PID/mountinfo (proc(5)): "ID PARENT MAJ:MIN ROOT POINT OPTS
-// [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS".
+// parseMountinfo reads what the judge uses of each line of
+// /proc/self/mountinfo, with the probe's parser (one parser per syntax).
 func parseMountinfo(r io.Reader) ([]mountEntry, error) {
-	var out []mountEntry
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		sep := -1
-		for i, f := range fields {
-			if f == "-" && i >= 6 {
-				sep = i
-				break
-			}
-		}
-		if len(fields) < 5 || sep < 0 || sep+1 >= len(fields) {
-			return nil, errors.New("read mount table: malformed line")
-		}
-		out = append(out, mountEntry{dev: fields[2], root: unescapeMount(fields[3]), point: unescapeMount(fields[4]), fstype: fields[sep+1]})
-	}
-	if err := sc.Err(); err != nil {
+	mounts, err := probe.ParseMountinfo(r)
+	if err != nil {
 		return nil, fmt.Errorf("read mount table: %w", err)
 	}
+	out := make([]mountEntry, len(mounts))
+	for i, m := range mounts {
+		out[i] = mountEntry{dev: m.Dev, root: m.Root, point: m.MountPoint, fstype: m.FSType}
+	}
 	return out, nil
-}
-
-// unescapeMount undoes the kernel's octal escapes (\040 for a space, \011,
-// \012, \134) in mount points.
-func unescapeMount(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+4 <= len(s) {
-			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 // placeIn returns the file system type p lies on (the last-mounted of the

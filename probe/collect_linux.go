@@ -97,7 +97,7 @@ func (c *collector) mounts() {
 		return
 	}
 	defer f.Close()
-	mounts, err := parseMountinfo(f)
+	mounts, err := ParseMountinfo(f)
 	if err != nil {
 		c.fail(err)
 	}

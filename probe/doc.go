@@ -51,6 +51,7 @@
 //	root_fs          string  "ro" or "rw": the mode of the mount on / ("unknown")
 //	mounts           [object] /proc/self/mountinfo, in its order:
 //	  mount_point    string  where it is mounted (octal escapes decoded)
+//	  dev            string  major:minor of the file system
 //	  root           string  the directory of the source file system mounted there
 //	  fstype         string  e.g. "overlay", "tmpfs", "proc"
 //	  source         string  e.g. "/dev/sda1", "tmpfs"

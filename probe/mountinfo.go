@@ -9,13 +9,14 @@ import (
 	"strings"
 )
 
-// parseMountinfo parses /proc/PID/mountinfo (proc(5)):
+// ParseMountinfo parses /proc/PID/mountinfo (proc(5)); the launcher reads
+// the host's with it too, so the two cannot disagree about a line:
 //
 //	36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue
 //	(1)(2)(3)   (4)   (5)      (6)      (7)   (8) (9)   (10)         (11)
 //
 // Field 7 is zero or more optional "tag[:value]" fields ended by "-".
-func parseMountinfo(r io.Reader) ([]Mount, error) {
+func ParseMountinfo(r io.Reader) ([]Mount, error) {
 	mounts := []Mount{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024) // overlay lowerdir options get long
@@ -44,6 +45,7 @@ func parseMountinfoLine(line string) (Mount, error) {
 	mountOpts, superOpts := fields[5], fields[sep+3]
 	return Mount{
 		MountPoint:  unescapeMountinfo(fields[4]),
+		Dev:         fields[2],
 		Root:        unescapeMountinfo(fields[3]),
 		FSType:      fields[sep+1],
 		Source:      unescapeMountinfo(fields[sep+2]),

@@ -14,7 +14,7 @@ func readMountinfoFixture(t *testing.T, name string) ([]Mount, error) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	return parseMountinfo(f)
+	return ParseMountinfo(f)
 }
 
 func mountAt(mounts []Mount, point string) (Mount, bool) {
@@ -69,6 +69,10 @@ func TestParseMountinfoDocker(t *testing.T) {
 			if !ok {
 				t.Fatalf("no mount at %s", tt.want.MountPoint)
 			}
+			if !strings.Contains(got.Dev, ":") {
+				t.Errorf("dev %q, want major:minor", got.Dev)
+			}
+			got.Dev = "" // the cases name the rest
 			if got != tt.want {
 				t.Errorf("mount\n got %+v\nwant %+v", got, tt.want)
 			}

@@ -131,6 +131,7 @@ type Seccomp struct {
 // Mount is one line of /proc/self/mountinfo.
 type Mount struct {
 	MountPoint  string `json:"mount_point"`
+	Dev         string `json:"dev"` // major:minor of the file system
 	Root        string `json:"root"`
 	FSType      string `json:"fstype"`
 	Source      string `json:"source"`
