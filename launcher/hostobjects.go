@@ -215,14 +215,11 @@ func parseMountinfo(r io.Reader) ([]mountEntry, error) {
 // longest mount points that are p or above it) and the mount points
 // strictly under p.
 func placeIn(mounts []mountEntry, p string) (fstype string, submounts []string) {
-	best := -1
+	if m, ok := containing(mounts, p); ok {
+		fstype = m.fstype
+	}
 	for _, m := range mounts {
-		switch {
-		case m.point == p || m.point == "/" || strings.HasPrefix(p, m.point+"/"):
-			if len(m.point) >= best {
-				best, fstype = len(m.point), m.fstype
-			}
-		case p == "/" || strings.HasPrefix(m.point, p+"/"):
+		if m.point != p && (p == "/" || strings.HasPrefix(m.point, p+"/")) {
 			submounts = append(submounts, m.point)
 		}
 	}

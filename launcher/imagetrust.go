@@ -155,7 +155,7 @@ func trustRefusal(p *profiles.Profile, ref, why string) error {
 
 // refusal is printed by main, one line, exit 125; nothing was created.
 func refusal(p *profiles.Profile, r policy.Refusal) error {
-	return &LateRefusalError{&policy.RefusedError{Profile: p.Name, Refusals: []policy.Refusal{r}}}
+	return lateRefusal(p.Name, r)
 }
 
 func (t *Trust) cache() *imagetrust.Cache {

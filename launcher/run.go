@@ -219,7 +219,7 @@ func judgeResolvedWorkdir(ctx context.Context, e Engine, plan *policy.Plan, id s
 		return err
 	}
 	if rs := policy.JudgeWorkdirResolved(plan, resolved); len(rs) > 0 {
-		return &LateRefusalError{&policy.RefusedError{Profile: plan.Profile.Name, Refusals: rs}}
+		return lateRefusal(plan.Profile.Name, rs...)
 	}
 	return nil
 }
@@ -232,23 +232,24 @@ func judgePendingIdentity(ctx context.Context, e Engine, l *Launch, plan *policy
 	}
 	files, read, err := readUserFilesAt(ctx, e, id)
 	if err != nil {
-		return &LateRefusalError{&policy.RefusedError{Profile: plan.Profile.Name, Refusals: []policy.Refusal{{
+		return lateRefusal(plan.Profile.Name, policy.Refusal{
 			Item: "running as " + orImageUser(plan.Request.Config.User, plan.Image.User), Field: policy.FieldUser, Key: "enforce: true",
-			Why: "the user cannot be judged: " + err.Error()}}}}
+			Why: "the user cannot be judged: " + err.Error()})
 	}
 	// The archive endpoint sees the container's mounts; the engine resolves
 	// the user against the image's own files. A file reached through a
 	// mount (a symlinked /etc/passwd pointing into a bind) cannot be judged.
 	for _, p := range read {
 		if t := plan.Request.MountTargetOver(p); t != "" {
-			return &LateRefusalError{&policy.RefusedError{Profile: plan.Profile.Name, Refusals: []policy.Refusal{{
+			return lateRefusal(plan.Profile.Name, policy.Refusal{
 				Item: "the image's " + p, Key: "enforce: true",
-				Why: "the image's user files lead into the mount at " + t + ", which the engine does not read: the identity cannot be judged"}}}}
+				Why: "the image's user files lead into the mount at " + t + ", which the engine does not read: the identity cannot be judged"})
 		}
 	}
+	files.Paths = read
 	l.Users.Store(plan.Image.ID, files)
 	if rs := policy.JudgeIdentity(plan, files); len(rs) > 0 {
-		return &LateRefusalError{&policy.RefusedError{Profile: plan.Profile.Name, Refusals: rs}}
+		return lateRefusal(plan.Profile.Name, rs...)
 	}
 	return nil
 }
@@ -258,6 +259,10 @@ func judgePendingIdentity(ctx context.Context, e Engine, l *Launch, plan *policy
 // pull): any container is removed, and unlike the plan's refusals its
 // lines have not been printed yet.
 type LateRefusalError struct{ *policy.RefusedError }
+
+func lateRefusal(profile string, rs ...policy.Refusal) *LateRefusalError {
+	return &LateRefusalError{&policy.RefusedError{Profile: profile, Refusals: rs}}
+}
 
 // volumeFacts is the engine's volume inspect, as the policy reads it.
 func volumeFacts(ctx context.Context, e Engine) func(string) (policy.VolumeFacts, error) {

@@ -42,29 +42,28 @@ func readUserFilesAt(ctx context.Context, e Engine, id string) (policy.UserFiles
 	return f, read, err
 }
 
+// readContainerFile resolves p component by component (a symlinked /etc
+// as much as a symlinked /etc/passwd) and reads the file it names. Every
+// path the resolution went through is added to read.
 func readContainerFile(ctx context.Context, e Engine, id, p string, read *[]string) ([]byte, bool, error) {
-	for range 40 { // the kernel's limit on symlinks in one lookup
-		*read = append(*read, p)
-		rc, st, err := e.CopyFromContainer(ctx, id, p)
-		if errors.Is(err, ErrNoSuchObject) {
-			return nil, false, nil
-		}
-		if err != nil {
-			return nil, false, fmt.Errorf("read %s of the image: %w", p, err)
-		}
-		if st.Mode&os.ModeSymlink != 0 && st.LinkTarget != "" && st.LinkTarget != p {
-			rc.Close()
-			p = st.LinkTarget
-			continue
-		}
-		data, isFile, err := firstFile(rc)
-		rc.Close()
-		if err != nil {
-			return nil, false, fmt.Errorf("read %s of the image: %w", p, err)
-		}
-		return data, isFile, nil
+	resolved, visited, err := resolveTrace(ctx, e, id, p)
+	*read = append(*read, visited...)
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s of the image: %w", p, err)
 	}
-	return nil, false, fmt.Errorf("read %s of the image: too many levels of symbolic links", p)
+	rc, _, err := e.CopyFromContainer(ctx, id, resolved)
+	if errors.Is(err, ErrNoSuchObject) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s of the image: %w", p, err)
+	}
+	defer rc.Close()
+	data, isFile, err := firstFile(rc)
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s of the image: %w", p, err)
+	}
+	return data, isFile, nil
 }
 
 // firstFile reads the first entry of a tar stream: the file's content, or

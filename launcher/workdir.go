@@ -18,29 +18,44 @@ import (
 // compares with /proc: a WORKDIR /w where /w is a link to /proc/self is
 // /proc/self, whatever its spelling.
 func ResolveWorkdir(ctx context.Context, e Engine, id, wd string) (string, error) {
-	rest := splitComponents(wd)
+	resolved, _, err := resolveTrace(ctx, e, id, wd)
+	if err != nil {
+		return "", fmt.Errorf("resolve the working directory %s: %w", wd, err)
+	}
+	return resolved, nil
+}
+
+// resolveTrace resolves p in the created container as ResolveWorkdir
+// does and also returns every path it went through (each component and
+// each link's target), so a caller can tell whether any of them lies on a
+// mount.
+func resolveTrace(ctx context.Context, e Engine, id, p string) (string, []string, error) {
+	rest := splitComponents(p)
 	cur := "/"
+	var visited []string
 	for hops := 0; len(rest) > 0; {
 		next := path.Join(cur, rest[0])
 		rest = rest[1:]
+		visited = append(visited, next)
 		st, err := e.StatPath(ctx, id, next)
 		if errors.Is(err, ErrNoSuchObject) {
-			return path.Join(append([]string{next}, rest...)...), nil
+			return path.Join(append([]string{next}, rest...)...), visited, nil
 		}
 		if err != nil {
-			return "", fmt.Errorf("resolve the working directory %s: %w", wd, err)
+			return "", visited, err
 		}
 		if st.Mode&os.ModeSymlink == 0 || st.LinkTarget == "" {
 			cur = next
 			continue
 		}
 		if hops++; hops > 40 {
-			return "", fmt.Errorf("resolve the working directory %s: too many levels of symbolic links", wd)
+			return "", visited, errors.New("too many levels of symbolic links")
 		}
 		// LinkTarget is already resolved in the container's scope.
 		cur = path.Clean("/" + st.LinkTarget)
+		visited = append(visited, cur)
 	}
-	return cur, nil
+	return cur, visited, nil
 }
 
 func splitComponents(p string) []string {

@@ -63,6 +63,11 @@ type ImageFacts struct {
 type UserFiles struct {
 	Passwd, Group         []byte
 	HavePasswd, HaveGroup bool
+	// Paths are the paths in the image the files were reached through
+	// (each component of /etc/passwd and /etc/group, and the targets of
+	// the links among them): a mount on any of them makes the container's
+	// files differ from the image's.
+	Paths []string
 }
 
 // HostFacts is everything the policy needs to know about the host and the

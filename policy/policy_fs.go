@@ -38,6 +38,17 @@ func (e *evaluation) judgeFilesystem() {
 var userFilePaths = []string{"/etc", "/etc/passwd", "/etc/group"}
 
 func (e *evaluation) judgeUserFileMounts() {
+	if e.img.Users != nil {
+		// The image's own route to its files (a symlinked /etc included),
+		// when a launch has read them.
+		seen := map[string]bool{}
+		for _, p := range e.img.Users.Paths {
+			if t := e.req.MountTargetOver(p); t != "" && !seen[t] {
+				seen[t] = true
+				e.refuse(itemAs(FieldMounts, "a mount at "+t), keyEnforce, "the image's user files are reached through "+p+": "+userFileWhy)
+			}
+		}
+	}
 	for _, b := range e.hc.Binds {
 		if s, err := ParseBind(b); err == nil && slices.Contains(userFilePaths, path.Clean(s.Target)) {
 			e.refuse(item("HostConfig.Binds", b), keyEnforce, userFileWhy)
