@@ -29,7 +29,9 @@ func TestBuiltinSeccompGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := seccomp.Compile(js, nil); err != nil {
+			if err := seccomp.Compile(js, nil); errors.Is(err, seccomp.ErrNoLibseccomp) {
+				t.Log("not compiled: this test binary has no libseccomp (cgo); make unit builds it with cgo")
+			} else if err != nil {
 				t.Errorf("the %s filter does not compile: %v", name, err)
 			}
 			var out bytes.Buffer

@@ -35,10 +35,11 @@
 // # Names fail closed
 //
 // Every denied or allowed name must be a syscall: [ValidateSyscall] looks it
-// up in libseccomp's tables for the architectures Docker engines run on, and
-// also accepts the names Docker's default profile itself lists (some are newer
-// than the host's libseccomp). A typo is an error, never a rule that quietly
-// denies nothing.
+// up in libseccomp's tables for the architectures Docker engines run on (a
+// table generated from libseccomp, names_table.go, so that hardrun needs no
+// cgo), and also accepts the names Docker's default profile itself lists
+// (some are newer than that libseccomp). A typo is an error, never a rule
+// that quietly denies nothing.
 //
 // # Compile and Diff
 //
@@ -49,9 +50,10 @@
 // of in the engine. [Diff] reports which syscalls a profile allows beyond, or
 // no longer allows compared with, Docker's default profile.
 //
-// libseccomp (cgo) is confined to libseccomp.go; without cgo the stub in
-// libseccomp_stub.go returns [ErrNoLibseccomp], so a binary built without it
-// refuses a delta rather than emitting names nobody checked.
+// libseccomp (cgo) is confined to libseccomp.go: [Compile], and the table's
+// source, which a test compares with the table. hardrun itself is built
+// without cgo; there the stub in libseccomp_stub.go returns [ErrNoLibseccomp]
+// from Compile, which only tests call.
 //
 // This package imports no other hardrun package.
 package seccomp

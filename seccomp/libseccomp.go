@@ -10,8 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
-	"sync"
 
 	mobyseccomp "github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
@@ -29,29 +29,6 @@ var targetArches = []libseccomp.ScmpArch{
 	libseccomp.ArchPPC64LE, libseccomp.ArchS390X, libseccomp.ArchRISCV64,
 }
 
-// validNames caches names found valid: Generate validates the same few names
-// on every container start, and a lookup costs several cgo calls. Only
-// valid names are stored, so it is bounded by the syscall tables (about
-// 500 names) however many requests a long-running process judges.
-var validNames sync.Map // string -> struct{}
-
-// ValidateSyscall returns an [*UnknownSyscallError] (`unknown syscall "mkdri"`)
-// unless name is a syscall on one of the architectures hardrun targets
-// (amd64, 386, x32, arm64, arm, ppc64le, s390x, riscv64) according to
-// libseccomp's tables, or a name Docker's default profile lists. The second
-// source matters where the host's libseccomp is older than the engine's: the
-// names Docker ships are real even if this libseccomp has not heard of them.
-func ValidateSyscall(name string) error {
-	if _, ok := validNames.Load(name); ok {
-		return nil
-	}
-	if !dockerNames()[name] && !libseccompKnows(name) {
-		return &UnknownSyscallError{Name: name}
-	}
-	validNames.Store(name, struct{}{})
-	return nil
-}
-
 // libseccompKnows reports whether name has a real number on a target arch.
 // libseccomp resolves every name in its table on every arch, giving a negative
 // pseudo-number where the arch lacks the call, so the sign is what counts.
@@ -65,6 +42,38 @@ func libseccompKnows(name string) bool {
 		}
 	}
 	return false
+}
+
+// syscallNumberRanges are where the numbers of libseccomp's tables lie:
+// the plain numbers (MIPS's start at 4000, 5000 and 6000), ARM's private
+// calls from 0xf0000 and x32's from its 0x40000000 bit.
+var syscallNumberRanges = [][2]int{{0, 8192}, {0xf0000, 0xf0100}, {0x40000000, 0x40000000 + 1024}}
+
+// libseccompNames is the sorted list of names that are a syscall on a
+// target architecture, as this machine's libseccomp knows them: names
+// gathered by number on every architecture libseccomp has, kept where
+// libseccompKnows them. names_table.go holds what this returned when it
+// was generated.
+func libseccompNames() []string {
+	seen := make(map[string]bool)
+	for arch := libseccomp.ArchX86; arch < libseccomp.ArchX86+64; arch++ {
+		for _, r := range syscallNumberRanges {
+			for nr := r[0]; nr < r[1]; nr++ {
+				name, err := libseccomp.ScmpSyscall(nr).GetNameByArch(arch)
+				if err == nil && !seen[name] {
+					seen[name] = libseccompKnows(name)
+				}
+			}
+		}
+	}
+	var names []string
+	for name, known := range seen {
+		if known {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // Compile builds the filter profileJSON would become in a container whose
@@ -349,4 +358,10 @@ func checkBPF(filter *libseccomp.ScmpFilter) error {
 		return fmt.Errorf("seccomp filter is %d BPF instructions, the kernel loads at most %d", n, bpfMaxInstructions)
 	}
 	return nil
+}
+
+// libseccompVersion is "2.5.4": the libseccomp this binary is linked with.
+func libseccompVersion() string {
+	major, minor, micro := libseccomp.GetLibraryVersion()
+	return fmt.Sprintf("%d.%d.%d", major, minor, micro)
 }

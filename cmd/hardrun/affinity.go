@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"runtime"
 	"strconv"
 	"sync"
 	"unsafe"
@@ -15,31 +13,13 @@ import (
 // trips to the runtime's signal-mask thread that subscribing to every
 // signal takes. Run in parallel, on different CPUs, every hand-off is a
 // wake-up across CPUs, an interrupt and, in a VM, an exit to the
-// hypervisor. So hardrun starts on one processor (oneProcessor) and holds
-// its threads on one CPU (holdOnThisCPU) until the start is answered; on
-// a 2-vCPU VM that took 2.5 ms of CPU off each container start
-// (BENCHMARKS.md). The CPU is let go at the start; the processors once
-// the streams carry bulk data (allProcessors), which copying does faster
-// with all of them. Not before: a second processor, once used, costs its
-// own spans of every size class, ~0.5 MiB of peak RSS.
-
-// procs is GOMAXPROCS as the runtime set it before oneProcessor.
-var procs int
-
-// oneProcessor runs hardrun's goroutines one at a time, unless
-// $GOMAXPROCS says otherwise.
-func oneProcessor() {
-	if os.Getenv("GOMAXPROCS") == "" {
-		procs = runtime.GOMAXPROCS(1)
-	}
-}
-
-// allProcessors gives back the processors oneProcessor took away.
-func allProcessors() {
-	if procs > 1 {
-		runtime.GOMAXPROCS(procs)
-	}
-}
+// hypervisor. So hardrun starts on one processor (internal/oneproc) and
+// holds its threads on one CPU (holdOnThisCPU) until the start is
+// answered; on a 2-vCPU VM that took 2.5 ms of CPU off each container
+// start (BENCHMARKS.md). The CPU is let go at the start; the processors
+// once the streams carry bulk data (oneproc.Restore), which copying does
+// faster with all of them. Not before: a second processor, once used,
+// costs its own spans of every size class, ~0.5 MiB of peak RSS.
 
 // holdOnThisCPU sets the affinity of every thread of the process to the
 // CPU this one runs on. It returns the function that gives them back the

@@ -44,7 +44,6 @@ type app struct {
 }
 
 func main() {
-	oneProcessor()
 	os.Exit(run(os.Args[1:]))
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/urfave/cli/v3"
 
+	"github.com/hardrun/hardrun/internal/oneproc"
 	"github.com/hardrun/hardrun/launcher"
 	"github.com/hardrun/hardrun/policy"
 	"github.com/hardrun/hardrun/profiles"
@@ -193,7 +194,7 @@ func (a *app) launch(ctx context.Context, line *runLine) error {
 		Trust:        a.trust(p),
 	}
 	tio, ready, creating := a.terminal(o)
-	tio.Bulk = allProcessors
+	tio.Bulk = oneproc.Restore
 	code, err := launcher.Run(ctx, startGate{Engine: e, ready: ready, creating: creating, started: release}, l, tio)
 	if err != nil {
 		return createExit(line.verb, err, true)

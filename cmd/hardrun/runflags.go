@@ -16,6 +16,11 @@ import (
 // that parseRunArgs records only those in RunOptions.Set.
 const dockerFlagAnnotation = "hardrun/docker-flag"
 
+// dockerFlagAnnotations is the one Annotations map every docker flag
+// shares: marking ~100 flags with pflag's SetAnnotation made a map for
+// each, on every container start. Nothing writes to it.
+var dockerFlagAnnotations = map[string][]string{dockerFlagAnnotation: {"true"}}
+
 // addRunFlags defines every `docker run` flag on fs, bound to o: the 95
 // of `docker create` plus -d, --sig-proxy and --detach-keys.
 func addRunFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
@@ -36,6 +41,8 @@ func addRunFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 func addCreateFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 	*o = *runopts.NewRunOptions()
 	before := map[string]bool{}
+	sorted := fs.SortFlags
+	fs.SortFlags = false // VisitAll in definition order: no sorted copy
 	fs.VisitAll(func(f *pflag.Flag) { before[f.Name] = true })
 
 	addCreateBehaviourFlags(fs, o)
@@ -49,9 +56,10 @@ func addCreateFlags(fs *pflag.FlagSet, o *runopts.RunOptions) {
 
 	fs.VisitAll(func(f *pflag.Flag) {
 		if !before[f.Name] {
-			markDockerFlags(fs, f.Name)
+			markDockerFlag(f)
 		}
 	})
+	fs.SortFlags = sorted
 	for _, name := range []string{"net", "net-alias", "dns-opt", "annotation", "health-start-interval",
 		"cpu-count", "cpu-percent", "io-maxbandwidth", "io-maxiops"} {
 		_ = fs.MarkHidden(name)
@@ -71,8 +79,20 @@ func contentTrustEnabled() bool {
 
 func markDockerFlags(fs *pflag.FlagSet, names ...string) {
 	for _, n := range names {
-		_ = fs.SetAnnotation(n, dockerFlagAnnotation, []string{"true"})
+		if f := fs.Lookup(n); f != nil {
+			markDockerFlag(f)
+		}
 	}
+}
+
+// markDockerFlag marks f as docker's. The docker flags carry no other
+// annotation; one that did would keep it, in a map of its own.
+func markDockerFlag(f *pflag.Flag) {
+	if len(f.Annotations) == 0 {
+		f.Annotations = dockerFlagAnnotations
+		return
+	}
+	f.Annotations[dockerFlagAnnotation] = []string{"true"}
 }
 
 // addCreateBehaviourFlags: how docker drives the create call.
