@@ -319,6 +319,7 @@ func removeAdvBase(t *testing.T, base string) {
 // advFile is one entry of an image's root file system.
 type advFile struct {
 	name, data, link string // link: a symlink to it
+	mode             int64  // 0: 0755
 }
 
 var advApplets = []string{"sh", "id", "cat", "ls", "echo", "sleep", "grep", "readlink", "pwd", "test", "head", "touch", "wc", "true"}
@@ -356,6 +357,9 @@ func (fx *advFixtures) buildAdvImage(t *testing.T, name string, files []advFile,
 			h.Typeflag, h.Linkname, h.Mode = tar.TypeSymlink, f.link, 0o777
 		} else {
 			h.Typeflag, h.Mode, h.Size = tar.TypeReg, 0o755, int64(len(f.data))
+			if f.mode != 0 {
+				h.Mode = f.mode
+			}
 		}
 		if err := tw.WriteHeader(h); err != nil {
 			t.Fatal(err)

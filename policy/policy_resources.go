@@ -25,6 +25,7 @@ func (e *evaluation) judgeResources() {
 	e.judgeOOMKillDisable()
 	e.judgeRestart()
 	e.judgeRestartBinds()
+	e.judgeRestartUserFiles()
 	e.applyInit()
 	e.applyLogging()
 	e.judgeLogDriver()
@@ -245,6 +246,22 @@ func (e *evaluation) judgeRestartBinds() {
 		e.refuse(item("HostConfig.RestartPolicy", restartSpec(rp)), keyEnforce,
 			"the engine restarts the container without hardrun and mounts the bind of "+src+" by its path again, where a symlink may have been planted in between; use a named volume")
 	}
+}
+
+// judgeRestartUserFiles refuses a restart policy for a container that can
+// rewrite its own /etc/passwd and /etc/group (a writable root file system)
+// while the profile refuses uid 0 or group 0. The engine and runc resolve
+// the user from those files again at every start, and the engine restarts
+// the container without hardrun: an entry "x:x:0:0::/:/bin/sh" named as
+// the user, or a group named after the user's gid with gid 0 (runc looks
+// supplementary gids up by name too), makes the next start root.
+func (e *evaluation) judgeRestartUserFiles() {
+	rp := e.hc.RestartPolicy
+	if rp.IsNone() || e.hc.ReadonlyRootfs || (e.p.AllowRoot && e.p.AllowRootGroup) {
+		return
+	}
+	e.refuse(item("HostConfig.RestartPolicy", restartSpec(rp)), "read_only: true",
+		"the engine restarts the container without hardrun and resolves its user again from /etc/passwd and /etc/group, which a writable root file system lets the container rewrite to uid 0 or group 0")
 }
 
 // hostBindSource returns the first host path the request binds, "" if none.

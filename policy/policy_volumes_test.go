@@ -56,6 +56,17 @@ var effectCases = []policyCase{
 	{name: "restart policy with a named volume", profile: "default", req: []mod{binds("data:/d"), hc("restart", func(h *container.HostConfig) {
 		h.RestartPolicy = container.RestartPolicy{Name: "on-failure"}
 	})}},
+	{name: "restart policy with a writable root file system", profile: "default", req: []mod{hc("restart", func(h *container.HostConfig) {
+		h.RestartPolicy = container.RestartPolicy{Name: "on-failure"}
+	})},
+		prof:   func(p *profiles.Profile) { p.ReadOnly = false },
+		refuse: []string{"--restart on-failure is not permitted: the engine restarts the container without hardrun and resolves its user again from /etc/passwd and /etc/group, which a writable root file system lets the container rewrite to uid 0 or group 0 (read_only: true)"}},
+	{name: "restart policy with a writable root file system where root is permitted", profile: "default", req: []mod{hc("restart", func(h *container.HostConfig) {
+		h.RestartPolicy = container.RestartPolicy{Name: "on-failure"}
+	})},
+		prof: func(p *profiles.Profile) { p.ReadOnly, p.AllowRoot, p.AllowRootGroup = false, true, true }},
+	{name: "writable root file system without a restart policy", profile: "default",
+		prof: func(p *profiles.Profile) { p.ReadOnly = false }},
 	{name: "--cpus with --cpu-quota -1 has no CPU limit", profile: "default", req: []mod{hc("cpus", func(h *container.HostConfig) {
 		h.NanoCPUs, h.CPUQuota = 1e9, -1
 	})},

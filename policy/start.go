@@ -60,3 +60,38 @@ func (e *evaluation) judgeStartSource(what Item, src string) {
 		e.refuse(what, key, why)
 	}
 }
+
+// JudgeStartIdentity judges the identity a container will start with:
+// its user and --group-add resolved, as the engine and runc will resolve
+// them at this start, against its /etc/passwd and /etc/group as they are
+// now. A container with a writable root file system may have rewritten
+// them since it was created (an entry that makes its user uid 0, a group
+// named after its gid with gid 0). readErr is why the files could not be
+// read, if they could not: the start is refused, since what runc would
+// read instead is unknown. Returns nil or a *RefusedError.
+func JudgeStartIdentity(cfg *container.Config, hc *container.HostConfig, files UserFiles, readErr error, p *profiles.Profile) error {
+	if p == nil {
+		return errors.New("judge start: no profile")
+	}
+	if !p.Enforce || (p.AllowRoot && p.AllowRootGroup) || cfg == nil || hc == nil {
+		return nil
+	}
+	e := newEvaluation(Request{}, p, ImageFacts{}, HostFacts{})
+	what := item("Config.User", orString(cfg.User, "root"))
+	id, err := ResolveIdentity(cfg.User, hc.GroupAdd, files)
+	if readErr != nil {
+		err = readErr
+	}
+	switch {
+	case err != nil:
+		e.refuse(what, keyEnforce, "cannot be judged: "+err.Error())
+	case id.RootUser() && !p.AllowRoot:
+		e.refuse(what, "allow_root: false", "it now resolves to uid 0 in the container's /etc/passwd")
+	case id.RootGroup() && !p.AllowRootGroup:
+		e.refuse(what, "allow_root_group: false", "it now resolves to group 0 in the container's /etc/passwd and /etc/group")
+	}
+	if len(e.plan.Refusals) > 0 {
+		return &RefusedError{Profile: p.Name, Refusals: e.plan.Refusals}
+	}
+	return nil
+}

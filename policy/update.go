@@ -57,6 +57,10 @@ func JudgeUpdate(u UpdateRequest, current *container.HostConfig, p *profiles.Pro
 		// by path again at every restart, without hardrun.
 		e.hc.Binds, e.hc.Mounts, e.hc.VolumesFrom = current.Binds, current.Mounts, current.VolumesFrom
 		e.judgeRestartBinds()
+		// And it would resolve the user again from files the container
+		// may have rewritten.
+		e.hc.ReadonlyRootfs = current.ReadonlyRootfs
+		e.judgeRestartUserFiles()
 	}
 	if len(e.plan.Refusals) > 0 {
 		return &RefusedError{Profile: p.Name, Refusals: e.plan.Refusals}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/hardrun/hardrun/launcher"
 	"github.com/hardrun/hardrun/policy"
 )
 
@@ -73,11 +74,26 @@ func (a *app) startVerb(ctx context.Context, cl *commandLine, argv []string) err
 		return err
 	}
 	if err := a.judgeEach(ctx, e, s.containers, func(h *hardened) error {
-		return policy.JudgeStart(h.insp.Mounts, h.p, host)
+		if err := policy.JudgeStart(h.insp.Mounts, h.p, host); err != nil {
+			return err
+		}
+		return judgeStartIdentity(ctx, e, h)
 	}); err != nil {
 		return err
 	}
 	return passThrough(argv)
+}
+
+// judgeStartIdentity judges the user a container with a writable root
+// file system will start as, from its /etc/passwd and /etc/group as they
+// are now: the engine resolves the user again at every start. With a
+// read-only root file system the files are the image's, judged at create.
+func judgeStartIdentity(ctx context.Context, e launcher.Engine, h *hardened) error {
+	if h.insp.HostConfig == nil || h.insp.HostConfig.ReadonlyRootfs {
+		return nil
+	}
+	files, err := launcher.ReadUserFiles(ctx, e, h.insp.ID)
+	return policy.JudgeStartIdentity(h.insp.Config, h.insp.HostConfig, files, err, h.p)
 }
 
 // startHostFacts resolves bind sources on this host when the engine runs
