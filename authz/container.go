@@ -73,6 +73,7 @@ func (j *Judge) exec(ctx context.Context, r route, body []byte) Decision {
 	}
 	req := policy.ExecRequest{User: er.User, Privileged: er.Privileged, WorkingDir: er.WorkingDir, Env: er.Env, Cmd: er.Cmd}
 	var facts policy.ExecFacts
+	facts.WritableRoot = t.insp.HostConfig == nil || !t.insp.HostConfig.ReadonlyRootfs
 	if er.User != "" {
 		if files, err := j.engine.UserFiles(ctx, r.id); err == nil {
 			var groupAdd []string

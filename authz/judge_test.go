@@ -61,12 +61,26 @@ func running(profile string) *fakeEngine {
 	return &fakeEngine{
 		containers: map[string]container.InspectResponse{"web": {
 			Config:     &container.Config{User: "10001:10001", Labels: map[string]string{policy.LabelProfile: profile + "@sha256:x"}},
-			HostConfig: &container.HostConfig{},
+			HostConfig: &container.HostConfig{ReadonlyRootfs: true},
 		}},
 		userFiles: map[string]policy.UserFiles{"web": {
 			Passwd: []byte("root:x:0:0::/root:/bin/sh\napp:x:10001:10001::/:/bin/sh\n"), HavePasswd: true,
 			Group: []byte("root:x:0:\napp:x:10001:\n"), HaveGroup: true,
 		}},
+	}
+}
+
+// TestExecWritableRoot: no exec into a container that may have rewritten
+// the files its exec user is resolved from.
+func TestExecWritableRoot(t *testing.T) {
+	e := running("default")
+	c := e.containers["web"]
+	c.HostConfig = &container.HostConfig{}
+	e.containers["web"] = c
+	j, _ := newTestJudge(t, nil, e)
+	for _, body := range []string{`{"Cmd":["id"]}`, `{"User":"10001:10001","Cmd":["id"]}`} {
+		d := j.Decide(context.Background(), call("POST", "/v1.41/containers/web/exec", []byte(body)))
+		wantDenied(t, d, "exec into a container with a writable root file system is not permitted")
 	}
 }
 

@@ -7,14 +7,17 @@ import (
 	"testing"
 )
 
-// TestRestartIdentityRewrite: runc resolves the user again from the
-// container's /etc/passwd and /etc/group at every start, and looks its
-// supplementary gids up by name too. A container that can write its
-// /etc/group (a writable root file system, an image whose /etc/group is
-// world-writable) makes its next start group 0 with one line. So under a
-// profile with read_only: false, a restart policy is refused, and
-// `hardrun start` judges the files as they are at that start.
-func TestRestartIdentityRewrite(t *testing.T) {
+// The engine and runc resolve the user from the container's /etc/passwd
+// and /etc/group again at every start, every exec (-u UID:GID too: runc
+// looks supplementary gids up by name) and every health check. A container
+// that can write those files picks its next identity with one line,
+// "10001:x:0:". These tests show the hole with plain docker, then that
+// hardrun refuses the container before it exists.
+
+// TestWritableRootIdentity: under a profile with read_only: false that
+// still refuses root, the container is refused: nothing can promise its
+// next exec or start is not group 0.
+func TestWritableRootIdentity(t *testing.T) {
 	requireEngine(t)
 	fx := &advFixtures{tag: runID, images: map[string]string{}}
 	fx.buildAdvImage(t, "group-writable", []advFile{
@@ -22,42 +25,88 @@ func TestRestartIdentityRewrite(t *testing.T) {
 		{name: "etc/group", data: "root:x:0:\napp:x:10001:\n", mode: 0o666},
 	})
 	img := fx.img("group-writable")
+
+	// The hole, with docker: the container rewrites /etc/group, and the
+	// next exec as 10001:10001 is in group 0.
+	name := "hardrun-it-" + runID + "-rwroot"
+	if r := runDocker(t, "run", "-d", "--name", name, labelled(t), "--user", "10001:10001", img,
+		"sh", "-c", `printf 'root:x:0:\n10001:x:0:\n' > /etc/group; sleep 60`); r.Code != 0 {
+		t.Fatalf("docker run: %s", r)
+	}
+	defer runDocker(t, "rm", "-f", name)
+	waitFor(t, "the rewrite", func() bool {
+		return strings.Contains(runDocker(t, "exec", name, "cat", "/etc/group").Stdout, "10001:x:0:")
+	})
+	if r := runDocker(t, "exec", "-u", "10001:10001", name, "id", "-G"); !hasGroup0(r.Stdout) {
+		t.Fatalf("docker exec did not get group 0, so this test proves nothing: %s", r)
+	}
+	runDocker(t, "rm", "-f", name)
+
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "rwroot.yaml"), []byte("version: 1\nname: rwroot\nextends: default\nread_only: false\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// start finds the profile by the name on the container's label.
 	env := []string{"HARDRUN_PROFILE_PATH=" + dir}
-	hardrun := func(args ...string) cmdResult { return runCmd(t, "", env, hardrunBin, args...) }
-
-	r := hardrun("--profile", "rwroot", "run", "-d", labelled(t), "--restart", "on-failure", img, "true")
-	if r.Code != 125 || !strings.Contains(r.Stderr, "resolves its user again from /etc/passwd and /etc/group") ||
-		!strings.Contains(r.Stderr, "(read_only: true)") {
-		t.Fatalf("--restart on-failure with a writable root file system: want 125 and the refusal: %s", r)
+	for _, args := range [][]string{
+		{"run", "-d", labelled(t), img, "sleep", "60"},
+		{"run", "-d", labelled(t), "--restart", "on-failure", img, "true"},
+		{"create", labelled(t), img, "true"},
+	} {
+		r := runCmd(t, "", env, hardrunBin, append([]string{"--profile", "rwroot"}, args...)...)
+		if r.Code != 125 || !strings.Contains(r.Stderr, "a writable root file system is not permitted") ||
+			!strings.Contains(r.Stderr, "(allow_root: false)") {
+			t.Errorf("%v: want 125 and the refusal: %s", args, r)
+		}
 	}
 	if ids := containersOf(t); len(ids) != 0 {
-		t.Fatalf("the refused run created %v", ids)
+		t.Fatalf("the refused runs created %v", ids)
 	}
+}
 
-	r = hardrun("--profile", "rwroot", "create", labelled(t), img, "sh", "-c", `id -G; printf '10001:x:0:\n' > /etc/group`)
-	if r.Code != 0 {
-		t.Fatalf("create: %s", r)
+// TestUserFilesInEngineMounts: under default, an image whose /etc/group
+// is a link into /dev/shm. The engine reads the file from the image's
+// layer, runc from the container's own /dev/shm, which the container
+// writes: its health checks and execs get group 0. Refused at create.
+func TestUserFilesInEngineMounts(t *testing.T) {
+	requireEngine(t)
+	fx := &advFixtures{tag: runID, images: map[string]string{}}
+	fx.buildAdvImage(t, "group-in-shm", []advFile{
+		{name: "etc/passwd", data: "root:x:0:0::/:/bin/sh\napp:x:10001:10001::/:/bin/sh\n"},
+		{name: "etc/group", link: "/dev/shm/group"},
+		{name: "dev/shm/group", data: "root:x:0:\napp:x:10001:\n"},
+	}, "USER app")
+	img := fx.img("group-in-shm")
+
+	name := "hardrun-it-" + runID + "-shm"
+	if r := runDocker(t, "run", "-d", "--name", name, labelled(t), "--read-only", img,
+		"sh", "-c", `printf 'root:x:0:\n10001:x:0:\n' > /dev/shm/group; sleep 60`); r.Code != 0 {
+		t.Fatalf("docker run: %s", r)
 	}
-	id := strings.TrimSpace(r.Stdout)
-	defer runDocker(t, "rm", "-f", id)
-	if r := hardrun("start", "-a", id); r.Code != 0 || strings.Fields(r.Stdout)[0] != "10001" {
-		t.Fatalf("first start: want groups 10001: %s", r)
+	defer runDocker(t, "rm", "-f", name)
+	waitFor(t, "the rewrite", func() bool {
+		return strings.Contains(runDocker(t, "exec", name, "cat", "/dev/shm/group").Stdout, "10001:x:0:")
+	})
+	if r := runDocker(t, "exec", "-u", "10001:10001", name, "id", "-G"); !hasGroup0(r.Stdout) {
+		t.Fatalf("docker exec did not get group 0, so this test proves nothing: %s", r)
 	}
-	started := runDocker(t, "inspect", "-f", "{{.State.StartedAt}}", id).Stdout
-	r = hardrun("start", id)
-	if r.Code != 125 || !strings.Contains(r.Stderr, "now resolves to group 0") {
-		t.Fatalf("start after the container rewrote /etc/group: want 125 and the refusal: %s", r)
+	runDocker(t, "rm", "-f", name)
+
+	for _, args := range [][]string{{"run", "-d", labelled(t), img, "sleep", "60"}, {"create", labelled(t), img}} {
+		r := runHardrun(t, args...)
+		if r.Code != 125 || !strings.Contains(r.Stderr, "/dev/shm") {
+			t.Errorf("%v: want 125 and a refusal naming /dev/shm: %s", args, r)
+		}
 	}
-	if now := runDocker(t, "inspect", "-f", "{{.State.StartedAt}}", id).Stdout; now != started {
-		t.Fatalf("the refused start started the container (StartedAt %s, was %s)", now, started)
+	if ids := containersOf(t); len(ids) != 0 {
+		t.Fatalf("the refused runs left %v", ids)
 	}
-	// What the refusal kept from it: docker itself starts it in group 0.
-	if r := runDocker(t, "start", "-a", id); !strings.Contains(" "+strings.TrimSpace(r.Stdout)+" ", " 0 ") {
-		t.Errorf("docker start: the rewrite did not give group 0, so this test proves nothing: %s", r)
+}
+
+func hasGroup0(idG string) bool {
+	for _, g := range strings.Fields(idG) {
+		if g == "0" {
+			return true
+		}
 	}
+	return false
 }

@@ -38,8 +38,18 @@ func readUserFilesAt(ctx context.Context, e Engine, id string) (policy.UserFiles
 	if f.Passwd, f.HavePasswd, err = readContainerFile(ctx, e, id, "/etc/passwd", &read); err != nil {
 		return f, read, err
 	}
-	f.Group, f.HaveGroup, err = readContainerFile(ctx, e, id, "/etc/group", &read)
-	return f, read, err
+	if f.Group, f.HaveGroup, err = readContainerFile(ctx, e, id, "/etc/group", &read); err != nil {
+		return f, read, err
+	}
+	// The engine reads the files from the image's layers, runc through
+	// the container's mounts: a route into a mount the engine adds to
+	// every container (/dev/shm is world-writable) lets the two differ.
+	for _, p := range read {
+		if t := policy.EngineMountOver(p); t != "" {
+			return f, read, fmt.Errorf("the user files are reached through %s, in the mount the engine adds at %s, which the container can change: the identity cannot be judged", p, t)
+		}
+	}
+	return f, read, nil
 }
 
 // readContainerFile resolves p component by component (a symlinked /etc

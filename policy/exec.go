@@ -51,6 +51,11 @@ type ExecFacts struct {
 	// will (symlinks the container itself may have planted included); nil
 	// judges the spelling only.
 	ResolveWorkdir func(wd string) (string, error)
+	// WritableRoot: the container's root file system is writable, so it
+	// may have rewritten the /etc/passwd and /etc/group the engine resolves
+	// every exec's user from, -u UID:GID included (runc looks
+	// supplementary gids up by name).
+	WritableRoot bool
 }
 
 // ErrUnresolvedUser is wrapped by a ResolveUser that cannot tell which
@@ -68,6 +73,7 @@ func JudgeExec(req ExecRequest, p *profiles.Profile, facts ExecFacts) error {
 	}
 	j := &execJudge{req: req, p: p, facts: facts}
 	j.privileged()
+	j.writableRoot()
 	j.user()
 	j.workdir()
 	if len(j.refusals) > 0 {
@@ -92,6 +98,20 @@ func (j *execJudge) privileged() {
 		j.refuse("exec "+flagFor("HostConfig.Privileged"), "privileged: false",
 			"it gives the process every capability and lifts seccomp and AppArmor")
 	}
+}
+
+// writableRoot refuses any exec, with or without -u, into a container that
+// can choose the identity the engine will resolve for it, unless the
+// profile permits root and group 0.
+func (j *execJudge) writableRoot() {
+	if !j.facts.WritableRoot || (j.p.AllowRoot && j.p.AllowRootGroup) {
+		return
+	}
+	key := "allow_root: false"
+	if j.p.AllowRoot {
+		key = "allow_root_group: false"
+	}
+	j.refuse("exec into a container with a writable root file system", key, WritableRootWhy)
 }
 
 // user refuses a -u that is uid 0 or group 0 however it is spelled or

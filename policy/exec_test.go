@@ -94,3 +94,24 @@ func TestJudgeExecResolvesTheWorkdir(t *testing.T) {
 		t.Errorf("exec -w /srv: %v", err)
 	}
 }
+
+// TestJudgeExecWritableRoot: no exec at all, -u UID:GID included, into a
+// container that may have rewritten the files its exec user is resolved
+// from, unless the profile permits root and group 0.
+func TestJudgeExecWritableRoot(t *testing.T) {
+	p := testProfile("default")
+	for _, user := range []string{"", "10001:10001", "app"} {
+		err := JudgeExec(ExecRequest{User: user, Cmd: []string{"id"}}, p, ExecFacts{WritableRoot: true, ResolveUser: ResolveNumericUser})
+		if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "exec into a container with a writable root file system is not permitted: "+WritableRootWhy+" (allow_root: false)") {
+			t.Errorf("exec -u %q: %v", user, err)
+		}
+	}
+	if err := JudgeExec(ExecRequest{Cmd: []string{"id"}}, p, ExecFacts{}); err != nil {
+		t.Errorf("exec into a read-only container: %v", err)
+	}
+	root := testProfile("default")
+	root.AllowRoot, root.AllowRootGroup = true, true
+	if err := JudgeExec(ExecRequest{Cmd: []string{"id"}}, root, ExecFacts{WritableRoot: true}); err != nil {
+		t.Errorf("a profile that permits root: %v", err)
+	}
+}

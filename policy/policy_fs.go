@@ -17,6 +17,7 @@ import (
 // Docker API socket.
 func (e *evaluation) judgeFilesystem() {
 	e.judgeReadOnly()
+	e.judgeWritableRoot()
 	e.judgeUserFileMounts()
 	taken := e.mountDestinations()
 	e.applyTmpfs(taken)
@@ -89,6 +90,28 @@ func (e *evaluation) judgeReadOnly() {
 	e.hc.ReadonlyRootfs = true
 	e.change("HostConfig.ReadonlyRootfs", "", "read_only", "default")
 }
+
+// judgeWritableRoot refuses a writable root file system under a profile
+// that refuses uid 0 or group 0. The engine and runc resolve the user from
+// the container's /etc/passwd and /etc/group again at every start, every
+// exec (with -u UID:GID too: runc looks supplementary gids up by name, so
+// a line "10001:x:0:" gives group 0) and every health check, none of which
+// hardrun sees in time; a container that can rewrite the files chooses its
+// next identity. On Docker 20.10 non-root cannot be promised there.
+func (e *evaluation) judgeWritableRoot() {
+	if e.p.ReadOnly || e.hc.ReadonlyRootfs || (e.p.AllowRoot && e.p.AllowRootGroup) {
+		return // read_only: true made it read-only, or refused --read-only=false
+	}
+	key := "allow_root: false"
+	if e.p.AllowRoot {
+		key = "allow_root_group: false"
+	}
+	e.refuse(itemAs(FieldReadonlyRootfs, "a writable root file system"), key, WritableRootWhy)
+}
+
+// WritableRootWhy is why a container whose root file system is writable
+// cannot be promised non-root.
+const WritableRootWhy = "the engine resolves the user again from /etc/passwd and /etc/group at every start, exec and health check, and the container could rewrite them to uid 0 or group 0 (keep read_only: true, or permit allow_root and allow_root_group)"
 
 // mountDestinations are the container paths the caller mounts something on.
 func (e *evaluation) mountDestinations() map[string]bool {

@@ -25,7 +25,6 @@ func (e *evaluation) judgeResources() {
 	e.judgeOOMKillDisable()
 	e.judgeRestart()
 	e.judgeRestartBinds()
-	e.judgeRestartUserFiles()
 	e.applyInit()
 	e.applyLogging()
 	e.judgeLogDriver()
@@ -248,9 +247,11 @@ func (e *evaluation) judgeRestartBinds() {
 	}
 }
 
-// judgeRestartUserFiles refuses a restart policy for a container that can
-// rewrite its own /etc/passwd and /etc/group (a writable root file system)
-// while the profile refuses uid 0 or group 0. The engine and runc resolve
+// judgeRestartUserFiles refuses a restart policy that an update would give
+// a container that can rewrite its own /etc/passwd and /etc/group (a
+// writable root file system) while the profile refuses uid 0 or group 0
+// (judgeWritableRoot refuses such a container at create now; one made
+// before, or under another profile version, may exist). The engine and runc resolve
 // the user from those files again at every start, and the engine restarts
 // the container without hardrun: an entry "x:x:0:0::/:/bin/sh" named as
 // the user, or a group named after the user's gid with gid 0 (runc looks

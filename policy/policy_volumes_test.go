@@ -56,16 +56,19 @@ var effectCases = []policyCase{
 	{name: "restart policy with a named volume", profile: "default", req: []mod{binds("data:/d"), hc("restart", func(h *container.HostConfig) {
 		h.RestartPolicy = container.RestartPolicy{Name: "on-failure"}
 	})}},
-	{name: "restart policy with a writable root file system", profile: "default", req: []mod{hc("restart", func(h *container.HostConfig) {
+	{name: "writable root file system with a restart policy", profile: "default", req: []mod{hc("restart", func(h *container.HostConfig) {
 		h.RestartPolicy = container.RestartPolicy{Name: "on-failure"}
 	})},
 		prof:   func(p *profiles.Profile) { p.ReadOnly = false },
-		refuse: []string{"--restart on-failure is not permitted: the engine restarts the container without hardrun and resolves its user again from /etc/passwd and /etc/group, which a writable root file system lets the container rewrite to uid 0 or group 0 (read_only: true)"}},
-	{name: "restart policy with a writable root file system where root is permitted", profile: "default", req: []mod{hc("restart", func(h *container.HostConfig) {
+		refuse: []string{"a writable root file system is not permitted: " + WritableRootWhy + " (allow_root: false)"}},
+	{name: "writable root file system where root is permitted", profile: "default", req: []mod{hc("restart", func(h *container.HostConfig) {
 		h.RestartPolicy = container.RestartPolicy{Name: "on-failure"}
 	})},
 		prof: func(p *profiles.Profile) { p.ReadOnly, p.AllowRoot, p.AllowRootGroup = false, true, true }},
-	{name: "writable root file system without a restart policy", profile: "default",
+	{name: "writable root file system where root but not group 0 is permitted", profile: "default",
+		prof:   func(p *profiles.Profile) { p.ReadOnly, p.AllowRoot = false, true },
+		refuse: []string{"a writable root file system is not permitted: " + WritableRootWhy + " (allow_root_group: false)"}},
+	{name: "read_only: false, the caller asks for --read-only", profile: "default", req: []mod{hc("read-only", func(h *container.HostConfig) { h.ReadonlyRootfs = true })},
 		prof: func(p *profiles.Profile) { p.ReadOnly = false }},
 	{name: "--cpus with --cpu-quota -1 has no CPU limit", profile: "default", req: []mod{hc("cpus", func(h *container.HostConfig) {
 		h.NanoCPUs, h.CPUQuota = 1e9, -1

@@ -70,3 +70,23 @@ func (r *Request) MountTargetOver(p string) string {
 	}
 	return ""
 }
+
+// engineMounts are what the engine and runc mount in every container
+// without a word in the request: /dev (a tmpfs, with the world-writable
+// /dev/shm and /dev/mqueue in it), /proc, /sys and the engine's own
+// /etc/hosts, /etc/hostname and /etc/resolv.conf.
+var engineMounts = []string{"/dev", "/proc", "/sys", "/etc/hosts", "/etc/hostname", "/etc/resolv.conf"}
+
+// EngineMountOver returns the mount the engine adds to every container
+// that p lies on or under, "" when none. The image's /etc/group linked to
+// /dev/shm/group is read by the engine from the image's layer but by runc
+// from the container's own /dev/shm, which the container writes.
+func EngineMountOver(p string) string {
+	p = path.Clean(p)
+	for _, t := range engineMounts {
+		if p == t || under(p, t) {
+			return t
+		}
+	}
+	return ""
+}

@@ -68,8 +68,10 @@ func (e *evaluation) judgeStartSource(what Item, src string) {
 // them since it was created (an entry that makes its user uid 0, a group
 // named after its gid with gid 0). readErr is why the files could not be
 // read, if they could not: the start is refused, since what runc would
-// read instead is unknown. Returns nil or a *RefusedError.
-func JudgeStartIdentity(cfg *container.Config, hc *container.HostConfig, files UserFiles, readErr error, p *profiles.Profile) error {
+// read instead is unknown. running refuses outright: a restart of a
+// running container hands it the files' last word (its SIGTERM handler
+// can rewrite them after any check). Returns nil or a *RefusedError.
+func JudgeStartIdentity(cfg *container.Config, hc *container.HostConfig, files UserFiles, readErr error, running bool, p *profiles.Profile) error {
 	if p == nil {
 		return errors.New("judge start: no profile")
 	}
@@ -83,6 +85,9 @@ func JudgeStartIdentity(cfg *container.Config, hc *container.HostConfig, files U
 		err = readErr
 	}
 	switch {
+	case running:
+		e.refuse(itemAs(FieldUser, "restart of a running container with a writable root file system"), keyEnforce,
+			"it could rewrite its /etc/passwd and /etc/group after they are judged, even while it stops: stop it, then hardrun start judges the files it left")
 	case err != nil:
 		e.refuse(what, keyEnforce, "cannot be judged: "+err.Error())
 	case id.RootUser() && !p.AllowRoot:

@@ -111,7 +111,7 @@ func TestJudgeStartIdentity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := JudgeStartIdentity(tt.cfg, hc, tt.files, tt.err, p)
+			err := JudgeStartIdentity(tt.cfg, hc, tt.files, tt.err, false, p)
 			if tt.refuse == "" {
 				if err != nil {
 					t.Fatalf("want no refusal, got %v", err)
@@ -125,7 +125,22 @@ func TestJudgeStartIdentity(t *testing.T) {
 	}
 	root := testProfile("default")
 	root.AllowRoot, root.AllowRootGroup = true, true
-	if err := JudgeStartIdentity(cfg, hc, files("app:x:0:0::/:/bin/sh\n", "10001:x:0:\n"), nil, root); err != nil {
+	if err := JudgeStartIdentity(cfg, hc, files("app:x:0:0::/:/bin/sh\n", "10001:x:0:\n"), nil, true, root); err != nil {
 		t.Errorf("a profile that permits root: %v", err)
+	}
+	err := JudgeStartIdentity(cfg, hc, files("app:x:10001:10001::/:/bin/sh\n", "app:x:10001:\n"), nil, true, p)
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "stop it, then hardrun start judges the files it left") {
+		t.Errorf("restart of a running container: %v", err)
+	}
+}
+
+func TestEngineMountOver(t *testing.T) {
+	for p, want := range map[string]string{
+		"/dev/shm/group": "/dev", "/dev": "/dev", "/dev/../dev/mqueue/x": "/dev", "/proc/self/root/etc/group": "/proc",
+		"/sys/x": "/sys", "/etc/hosts": "/etc/hosts", "/etc/group": "", "/devx/group": "", "/etc/hostsx": "", "/tmp/group": "",
+	} {
+		if got := EngineMountOver(p); got != want {
+			t.Errorf("EngineMountOver(%q) = %q, want %q", p, got, want)
+		}
 	}
 }

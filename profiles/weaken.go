@@ -176,6 +176,10 @@ func rootWarnings(p *Profile, add func([]string, string, ...any)) {
 	if p.AllowRoot || (p.User != "" && isRoot(p.User)) {
 		killWarning(p, add)
 	}
+	if p.Enforce && !p.ReadOnly && !(p.AllowRoot && p.AllowRootGroup) {
+		add([]string{"read_only"},
+			"read_only: false while uid 0 or group 0 is refused: every container is refused unless the caller gives --read-only (the engine resolves the user from /etc/passwd and /etc/group again at every start, exec and health check, and a writable root file system lets the container rewrite them)")
+	}
 	if p.AllowRoot && !p.ReadOnly {
 		add([]string{"read_only", "allow_root"},
 			"allow_root with read_only: false: a root process can rewrite the image's binaries and libraries, and the change outlives a restart (set read_only: true and give it tmpfs scratch space)")

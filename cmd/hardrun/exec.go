@@ -87,6 +87,7 @@ func (a *app) execVerb(ctx context.Context, cl *commandLine, argv []string) erro
 		facts := policy.ExecFacts{
 			ResolveUser:    execUserResolver(ctx, e, h.insp),
 			ResolveWorkdir: a.execWorkdirResolver(ctx, e, h.insp),
+			WritableRoot:   h.insp.HostConfig == nil || !h.insp.HostConfig.ReadonlyRootfs,
 		}
 		if err := policy.JudgeExec(x.req, h.p, facts); err != nil {
 			return a.refused(err)

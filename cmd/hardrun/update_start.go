@@ -77,7 +77,7 @@ func (a *app) startVerb(ctx context.Context, cl *commandLine, argv []string) err
 		if err := policy.JudgeStart(h.insp.Mounts, h.p, host); err != nil {
 			return err
 		}
-		return judgeStartIdentity(ctx, e, h)
+		return judgeStartIdentity(ctx, e, h, cl.verb == "restart")
 	}); err != nil {
 		return err
 	}
@@ -88,12 +88,15 @@ func (a *app) startVerb(ctx context.Context, cl *commandLine, argv []string) err
 // file system will start as, from its /etc/passwd and /etc/group as they
 // are now: the engine resolves the user again at every start. With a
 // read-only root file system the files are the image's, judged at create.
-func judgeStartIdentity(ctx context.Context, e launcher.Engine, h *hardened) error {
+// A restart of a running one is refused: it could rewrite the files after
+// they were read, as late as its SIGTERM handler.
+func judgeStartIdentity(ctx context.Context, e launcher.Engine, h *hardened, restart bool) error {
 	if h.insp.HostConfig == nil || h.insp.HostConfig.ReadonlyRootfs {
 		return nil
 	}
+	running := restart && h.insp.State != nil && h.insp.State.Running
 	files, err := launcher.ReadUserFiles(ctx, e, h.insp.ID)
-	return policy.JudgeStartIdentity(h.insp.Config, h.insp.HostConfig, files, err, h.p)
+	return policy.JudgeStartIdentity(h.insp.Config, h.insp.HostConfig, files, err, running, h.p)
 }
 
 // startHostFacts resolves bind sources on this host when the engine runs
