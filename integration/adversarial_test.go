@@ -333,7 +333,11 @@ func (fx *advFixtures) buildAdvImage(t *testing.T, name string, files []advFile,
 	dirs := map[string]bool{}
 	for _, d := range []string{"bin", "etc", "tmp", "proc", "sys", "dev", "data"} {
 		dirs[d] = true
-		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d + "/", Mode: 0o755, ModTime: now}); err != nil {
+		mode := int64(0o755)
+		if d == "tmp" {
+			mode = 0o1777 // as in real images; a --tmpfs there copies it
+		}
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d + "/", Mode: mode, ModTime: now}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -110,3 +110,61 @@ func hasGroup0(idG string) bool {
 	}
 	return false
 }
+
+// TestUserFilesThroughTmpfs: the image's /etc/group is a link to /tmp/l,
+// and /tmp/l in the image a link to a harmless file. The engine follows
+// the chain on the image's layers; runc, at every exec and health check,
+// through the container's /tmp, the tmpfs the profile adds, where the
+// container puts a file of its own. Refused however the chain is walked,
+// and whether the image's user files were read by an earlier launch under
+// a profile without that tmpfs (the cache) or not.
+func TestUserFilesThroughTmpfs(t *testing.T) {
+	requireEngine(t)
+	fx := &advFixtures{tag: runID, images: map[string]string{}}
+	passwd := advFile{name: "etc/passwd", data: "root:x:0:0::/:/bin/sh\napp:x:10001:10001::/:/bin/sh\n"}
+	fx.buildAdvImage(t, "group-chain", []advFile{passwd,
+		{name: "etc/group", link: "/tmp/l"},
+		{name: "tmp/l", link: "/etc/group.real"},
+		{name: "etc/group.real", data: "root:x:0:\napp:x:10001:\n"},
+	}, "USER 10001:10001")
+	fx.buildAdvImage(t, "group-run", []advFile{passwd,
+		{name: "etc/group", link: "/run/group"},
+		{name: "run/group", data: "root:x:0:\napp:x:10001:\n"},
+	}, "USER 10001:10001")
+
+	// The hole, with docker: a read-only root, a tmpfs /tmp, and group 0.
+	name := "hardrun-it-" + runID + "-chain"
+	if r := runDocker(t, "run", "-d", "--name", name, labelled(t), "--read-only", "--tmpfs", "/tmp", fx.img("group-chain"),
+		"sh", "-c", `rm -f /tmp/l; printf 'root:x:0:\n10001:x:0:\n' > /tmp/l; sleep 60`); r.Code != 0 {
+		t.Fatalf("docker run: %s", r)
+	}
+	defer runDocker(t, "rm", "-f", name)
+	waitFor(t, "the rewrite", func() bool {
+		r := runDocker(t, "exec", name, "cat", "/tmp/l")
+		if !strings.Contains(r.Stdout, "10001:x:0:") {
+			t.Logf("not yet: %s; logs: %s", r, runDocker(t, "logs", name))
+			return false
+		}
+		return true
+	})
+	if r := runDocker(t, "exec", "-u", "10001:10001", name, "id", "-G"); !hasGroup0(r.Stdout) {
+		t.Fatalf("docker exec did not get group 0, so this test proves nothing: %s", r)
+	}
+	runDocker(t, "rm", "-f", name)
+
+	if r := runHardrun(t, "run", "-d", labelled(t), fx.img("group-chain"), "sleep", "60"); r.Code != 125 || !strings.Contains(r.Stderr, "/tmp/l") {
+		t.Errorf("the chain through /tmp: want 125 and a refusal naming /tmp/l: %s", r)
+	}
+	// Judged first under default (no /run mount: passes, and the image's
+	// files are cached), then under service, whose tmpfs is /run.
+	if r := runHardrun(t, "run", "--rm", labelled(t), fx.img("group-run"), "true"); r.Code != 0 {
+		t.Fatalf("group-run under default: %s", r)
+	}
+	r := runHardrun(t, "--profile", "service", "run", "-d", labelled(t), fx.img("group-run"), "sleep", "60")
+	if r.Code != 125 || !strings.Contains(r.Stderr, "/run/group") {
+		t.Errorf("under service, from the cache: want 125 and a refusal naming /run/group: %s", r)
+	}
+	if ids := containersOf(t); len(ids) != 0 {
+		t.Fatalf("the refused runs left %v", ids)
+	}
+}

@@ -24,9 +24,27 @@ const maxUserFile = 1 << 20
 // engine's archive endpoint on the created, not yet started container, the
 // files the engine resolves --user and --group-add against. A symlink is
 // followed in the container's scope, as the engine follows it.
+//
+// A route to them that lies on one of the container's mounts (its tmpfs
+// /tmp, a volume) is an error: runc reads through the mounts, the engine
+// and the archive endpoint may not, so what was read is not what a start,
+// an exec or a health check resolves the user against.
 func ReadUserFiles(ctx context.Context, e Engine, id string) (policy.UserFiles, error) {
-	f, _, err := readUserFilesAt(ctx, e, id)
-	return f, err
+	f, read, err := readUserFilesAt(ctx, e, id)
+	if err != nil {
+		return f, err
+	}
+	insp, err := e.ContainerInspect(ctx, id)
+	if err != nil {
+		return f, err
+	}
+	req := policy.Request{Config: insp.Config, HostConfig: insp.HostConfig}
+	for i := len(read) - 1; i >= 0; i-- {
+		if t := req.MountTargetOver(read[i]); t != "" {
+			return f, fmt.Errorf("the user files are reached through %s, on the container's mount at %s, which the container can change: the identity cannot be judged", read[i], t)
+		}
+	}
+	return f, nil
 }
 
 // readUserFilesAt is ReadUserFiles that also returns every path it read
@@ -44,9 +62,9 @@ func readUserFilesAt(ctx context.Context, e Engine, id string) (policy.UserFiles
 	// The engine reads the files from the image's layers, runc through
 	// the container's mounts: a route into a mount the engine adds to
 	// every container (/dev/shm is world-writable) lets the two differ.
-	for _, p := range read {
-		if t := policy.EngineMountOver(p); t != "" {
-			return f, read, fmt.Errorf("the user files are reached through %s, in the mount the engine adds at %s, which the container can change: the identity cannot be judged", p, t)
+	for i := len(read) - 1; i >= 0; i-- { // the deepest path names the route best
+		if t := policy.EngineMountOver(read[i]); t != "" {
+			return f, read, fmt.Errorf("the user files are reached through %s, in the mount the engine adds at %s, which the container can change: the identity cannot be judged", read[i], t)
 		}
 	}
 	return f, read, nil

@@ -1,6 +1,7 @@
 package launcher
 
 import (
+	"archive/tar"
 	"context"
 	"errors"
 	"fmt"
@@ -34,8 +35,13 @@ func resolveTrace(ctx context.Context, e Engine, id, p string) (string, []string
 	cur := "/"
 	var visited []string
 	for hops := 0; len(rest) > 0; {
-		next := path.Join(cur, rest[0])
+		c := rest[0]
 		rest = rest[1:]
+		if c == ".." {
+			cur = path.Dir(cur)
+			continue
+		}
+		next := path.Join(cur, c)
 		visited = append(visited, next)
 		st, err := e.StatPath(ctx, id, next)
 		if errors.Is(err, ErrNoSuchObject) {
@@ -44,18 +50,57 @@ func resolveTrace(ctx context.Context, e Engine, id, p string) (string, []string
 		if err != nil {
 			return "", visited, err
 		}
-		if st.Mode&os.ModeSymlink == 0 || st.LinkTarget == "" {
+		if st.Mode&os.ModeSymlink == 0 {
 			cur = next
 			continue
 		}
 		if hops++; hops > 40 {
 			return "", visited, errors.New("too many levels of symbolic links")
 		}
-		// LinkTarget is already resolved in the container's scope.
-		cur = path.Clean("/" + st.LinkTarget)
-		visited = append(visited, cur)
+		// One hop at a time, as the kernel walks it: the engine's
+		// LinkTarget is the end of the whole chain, and a link in between
+		// may lie on a mount (the container's /tmp) that runc sees and
+		// the engine does not.
+		target, err := readLink(ctx, e, id, next)
+		if err != nil {
+			return "", visited, err
+		}
+		if path.IsAbs(target) {
+			cur = "/"
+		}
+		rest = append(linkComponents(target), rest...)
 	}
 	return cur, visited, nil
+}
+
+// readLink returns the target of the symlink at p as it is stored, from
+// the archive endpoint (which archives a link, not what it names).
+func readLink(ctx context.Context, e Engine, id, p string) (string, error) {
+	rc, _, err := e.CopyFromContainer(ctx, id, p)
+	if err != nil {
+		return "", fmt.Errorf("read the link %s: %w", p, err)
+	}
+	defer rc.Close()
+	h, err := tar.NewReader(rc).Next()
+	if err != nil {
+		return "", fmt.Errorf("read the link %s: %w", p, err)
+	}
+	if h.Typeflag != tar.TypeSymlink || h.Linkname == "" {
+		return "", fmt.Errorf("read the link %s: the engine archived no link there", p)
+	}
+	return h.Linkname, nil
+}
+
+// linkComponents splits a link target into the components a walk takes,
+// ".." kept (relative to the link's directory), "." and empty ones dropped.
+func linkComponents(target string) []string {
+	var out []string
+	for _, c := range strings.Split(target, "/") {
+		if c != "" && c != "." {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func splitComponents(p string) []string {

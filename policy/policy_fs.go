@@ -26,6 +26,7 @@ func (e *evaluation) judgeFilesystem() {
 	e.judgeMounts()
 	e.judgeAnonymousVolumes()
 	e.applyImageVolumes(taken)
+	e.judgeUserFileRoutes() // after every mount the plan adds: the profile's tmpfs too
 	e.judgeVolumesFrom()
 	if e.given("use-api-socket") {
 		e.refuse(item("use-api-socket", ""), keyEnforce, "it gives the container the Docker API, that is root on the host")
@@ -38,18 +39,30 @@ func (e *evaluation) judgeFilesystem() {
 // from what hardrun judged.
 var userFilePaths = []string{"/etc", "/etc/passwd", "/etc/group"}
 
-func (e *evaluation) judgeUserFileMounts() {
-	if e.img.Users != nil {
-		// The image's own route to its files (a symlinked /etc included),
-		// when a launch has read them.
-		seen := map[string]bool{}
-		for _, p := range e.img.Users.Paths {
-			if t := e.req.MountTargetOver(p); t != "" && !seen[t] {
-				seen[t] = true
-				e.refuse(itemAs(FieldMounts, "a mount at "+t), keyEnforce, "the image's user files are reached through "+p+": "+userFileWhy)
-			}
+// judgeUserFileRoutes refuses a mount on the image's own route to its user
+// files (a symlinked /etc, a link through /tmp), when a launch has read
+// them: the request's mounts and the ones the plan added (the profile's
+// tmpfs), or the engine's own (/dev/shm).
+func (e *evaluation) judgeUserFileRoutes() {
+	if e.img.Users == nil {
+		return
+	}
+	seen := map[string]bool{}
+	paths := e.img.Users.Paths
+	for i := len(paths) - 1; i >= 0; i-- { // the deepest path names the route best
+		p := paths[i]
+		t := e.req.MountTargetOver(p)
+		if t == "" {
+			t = EngineMountOver(p)
+		}
+		if t != "" && !seen[t] {
+			seen[t] = true
+			e.refuse(itemAs(FieldMounts, "a mount at "+t), keyEnforce, "the image's user files are reached through "+p+": "+userFileWhy)
 		}
 	}
+}
+
+func (e *evaluation) judgeUserFileMounts() {
 	for _, b := range e.hc.Binds {
 		if s, err := ParseBind(b); err == nil && slices.Contains(userFilePaths, path.Clean(s.Target)) {
 			e.refuse(item("HostConfig.Binds", b), keyEnforce, userFileWhy)
