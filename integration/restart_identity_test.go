@@ -28,19 +28,7 @@ func TestWritableRootIdentity(t *testing.T) {
 
 	// The hole, with docker: the container rewrites /etc/group, and the
 	// next exec as 10001:10001 is in group 0.
-	name := "hardrun-it-" + runID + "-rwroot"
-	if r := runDocker(t, "run", "-d", "--name", name, labelled(t), "--user", "10001:10001", img,
-		"sh", "-c", `printf 'root:x:0:\n10001:x:0:\n' > /etc/group; sleep 60`); r.Code != 0 {
-		t.Fatalf("docker run: %s", r)
-	}
-	defer runDocker(t, "rm", "-f", name)
-	waitFor(t, "the rewrite", func() bool {
-		return strings.Contains(runDocker(t, "exec", name, "cat", "/etc/group").Stdout, "10001:x:0:")
-	})
-	if r := runDocker(t, "exec", "-u", "10001:10001", name, "id", "-G"); !hasGroup0(r.Stdout) {
-		t.Fatalf("docker exec did not get group 0, so this test proves nothing: %s", r)
-	}
-	runDocker(t, "rm", "-f", name)
+	holeWithDocker(t, "rwroot", "/etc/group", "--user", "10001:10001", img)
 
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "rwroot.yaml"), []byte("version: 1\nname: rwroot\nextends: default\nread_only: false\n"), 0o644); err != nil {
@@ -77,19 +65,7 @@ func TestUserFilesInEngineMounts(t *testing.T) {
 	}, "USER app")
 	img := fx.img("group-in-shm")
 
-	name := "hardrun-it-" + runID + "-shm"
-	if r := runDocker(t, "run", "-d", "--name", name, labelled(t), "--read-only", img,
-		"sh", "-c", `printf 'root:x:0:\n10001:x:0:\n' > /dev/shm/group; sleep 60`); r.Code != 0 {
-		t.Fatalf("docker run: %s", r)
-	}
-	defer runDocker(t, "rm", "-f", name)
-	waitFor(t, "the rewrite", func() bool {
-		return strings.Contains(runDocker(t, "exec", name, "cat", "/dev/shm/group").Stdout, "10001:x:0:")
-	})
-	if r := runDocker(t, "exec", "-u", "10001:10001", name, "id", "-G"); !hasGroup0(r.Stdout) {
-		t.Fatalf("docker exec did not get group 0, so this test proves nothing: %s", r)
-	}
-	runDocker(t, "rm", "-f", name)
+	holeWithDocker(t, "shm", "/dev/shm/group", "--read-only", img)
 
 	for _, args := range [][]string{{"run", "-d", labelled(t), img, "sleep", "60"}, {"create", labelled(t), img}} {
 		r := runHardrun(t, args...)
@@ -99,6 +75,27 @@ func TestUserFilesInEngineMounts(t *testing.T) {
 	}
 	if ids := containersOf(t); len(ids) != 0 {
 		t.Fatalf("the refused runs left %v", ids)
+	}
+}
+
+// holeWithDocker shows the hole a test closes, with plain docker: a
+// container made with args (its image last) replaces file with a group
+// line "10001:x:0:", and an exec as 10001:10001 is then in group 0. A test
+// whose hole docker does not have proves nothing, so it fails.
+func holeWithDocker(t *testing.T, what, file string, args ...string) {
+	t.Helper()
+	name := "hardrun-it-" + runID + "-" + what
+	run := append([]string{"run", "-d", "--name", name, labelled(t)}, args...)
+	run = append(run, "sh", "-c", "rm -f "+file+"; printf 'root:x:0:\\n10001:x:0:\\n' > "+file+"; sleep 60")
+	if r := runDocker(t, run...); r.Code != 0 {
+		t.Fatalf("docker run: %s", r)
+	}
+	defer runDocker(t, "rm", "-f", name)
+	waitFor(t, "the rewrite of "+file, func() bool {
+		return strings.Contains(runDocker(t, "exec", name, "cat", file).Stdout, "10001:x:0:")
+	})
+	if r := runDocker(t, "exec", "-u", "10001:10001", name, "id", "-G"); !hasGroup0(r.Stdout) {
+		t.Fatalf("docker exec did not get group 0, so this test proves nothing: %s", r)
 	}
 }
 
@@ -133,24 +130,7 @@ func TestUserFilesThroughTmpfs(t *testing.T) {
 	}, "USER 10001:10001")
 
 	// The hole, with docker: a read-only root, a tmpfs /tmp, and group 0.
-	name := "hardrun-it-" + runID + "-chain"
-	if r := runDocker(t, "run", "-d", "--name", name, labelled(t), "--read-only", "--tmpfs", "/tmp", fx.img("group-chain"),
-		"sh", "-c", `rm -f /tmp/l; printf 'root:x:0:\n10001:x:0:\n' > /tmp/l; sleep 60`); r.Code != 0 {
-		t.Fatalf("docker run: %s", r)
-	}
-	defer runDocker(t, "rm", "-f", name)
-	waitFor(t, "the rewrite", func() bool {
-		r := runDocker(t, "exec", name, "cat", "/tmp/l")
-		if !strings.Contains(r.Stdout, "10001:x:0:") {
-			t.Logf("not yet: %s; logs: %s", r, runDocker(t, "logs", name))
-			return false
-		}
-		return true
-	})
-	if r := runDocker(t, "exec", "-u", "10001:10001", name, "id", "-G"); !hasGroup0(r.Stdout) {
-		t.Fatalf("docker exec did not get group 0, so this test proves nothing: %s", r)
-	}
-	runDocker(t, "rm", "-f", name)
+	holeWithDocker(t, "chain", "/tmp/l", "--read-only", "--tmpfs", "/tmp", fx.img("group-chain"))
 
 	if r := runHardrun(t, "run", "-d", labelled(t), fx.img("group-chain"), "sleep", "60"); r.Code != 125 || !strings.Contains(r.Stderr, "/tmp/l") {
 		t.Errorf("the chain through /tmp: want 125 and a refusal naming /tmp/l: %s", r)

@@ -49,16 +49,8 @@ func TestJudgeExec(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := JudgeExec(tt.req, testProfile("default"), ExecFacts{ResolveUser: tt.resolve})
-			if tt.refuse == "" {
-				if err != nil {
-					t.Fatalf("want no refusal, got %v", err)
-				}
-				return
-			}
-			if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), tt.refuse) {
-				t.Fatalf("want a refusal containing %q, got %v", tt.refuse, err)
-			}
-			if !strings.HasPrefix(err.Error(), `refused by profile "default": `) {
+			wantRefusal(t, err, tt.refuse)
+			if err != nil && !strings.HasPrefix(err.Error(), `refused by profile "default": `) {
 				t.Errorf("refusal line %q does not name the profile", err)
 			}
 		})

@@ -1,11 +1,13 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/netip"
 	"path"
 	"strings"
+	"testing"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
@@ -379,3 +381,18 @@ func changesText(p *Plan) string {
 }
 
 func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
+
+// wantRefusal fails t unless err is a refusal containing refuse, or, when
+// refuse is "", unless err is nil.
+func wantRefusal(t *testing.T, err error, refuse string) {
+	t.Helper()
+	if refuse == "" {
+		if err != nil {
+			t.Fatalf("want no refusal, got %v", err)
+		}
+		return
+	}
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), refuse) {
+		t.Fatalf("want a refusal containing %q, got %v", refuse, err)
+	}
+}

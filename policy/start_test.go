@@ -1,10 +1,8 @@
 package policy
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
 	"testing"
 
 	"github.com/moby/moby/api/types/container"
@@ -39,15 +37,7 @@ func TestJudgeStart(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := JudgeStart(tt.mounts, testProfile("default"), tt.host)
-			if tt.refuse == "" {
-				if err != nil {
-					t.Fatalf("want no refusal, got %v", err)
-				}
-				return
-			}
-			if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), tt.refuse) {
-				t.Fatalf("want a refusal containing %q, got %v", tt.refuse, err)
-			}
+			wantRefusal(t, err, tt.refuse)
 		})
 	}
 }

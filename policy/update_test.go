@@ -43,15 +43,7 @@ func TestJudgeUpdate(t *testing.T) {
 				u.Set[f] = true
 			}
 			err := JudgeUpdate(u, tt.cur, testProfile("default"))
-			if tt.refuse == "" {
-				if err != nil {
-					t.Fatalf("want no refusal, got %v", err)
-				}
-				return
-			}
-			if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), tt.refuse) {
-				t.Fatalf("want a refusal containing %q, got %v", tt.refuse, err)
-			}
+			wantRefusal(t, err, tt.refuse)
 		})
 	}
 }
@@ -112,15 +104,7 @@ func TestJudgeStartIdentity(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := JudgeStartIdentity(tt.cfg, hc, tt.files, tt.err, false, p)
-			if tt.refuse == "" {
-				if err != nil {
-					t.Fatalf("want no refusal, got %v", err)
-				}
-				return
-			}
-			if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), tt.refuse) {
-				t.Fatalf("want a refusal containing %q, got %v", tt.refuse, err)
-			}
+			wantRefusal(t, err, tt.refuse)
 		})
 	}
 	root := testProfile("default")
