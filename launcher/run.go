@@ -239,12 +239,10 @@ func judgePendingIdentity(ctx context.Context, e Engine, l *Launch, plan *policy
 	// The archive endpoint sees the container's mounts; the engine resolves
 	// the user against the image's own files. A file reached through a
 	// mount (a symlinked /etc/passwd pointing into a bind) cannot be judged.
-	for i := len(read) - 1; i >= 0; i-- { // the deepest path names the route best
-		if p, t := read[i], plan.Request.MountTargetOver(read[i]); t != "" {
-			return lateRefusal(plan.Profile.Name, policy.Refusal{
-				Item: "the image's " + p, Key: "enforce: true",
-				Why: "the image's user files lead into the mount at " + t + ", which the engine does not read: the identity cannot be judged"})
-		}
+	if p, t := mountOnRoute(read, plan.Request.MountTargetOver); t != "" {
+		return lateRefusal(plan.Profile.Name, policy.Refusal{
+			Item: "the image's " + p, Key: "enforce: true",
+			Why: "the image's user files lead into the mount at " + t + ", which the engine does not read: the identity cannot be judged"})
 	}
 	files.Paths = read
 	l.Users.Store(plan.Image.ID, files)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/hardrun/hardrun/policy"
 )
@@ -39,10 +40,20 @@ func ReadUserFiles(ctx context.Context, e Engine, id string) (policy.UserFiles, 
 		return f, err
 	}
 	req := policy.Request{Config: insp.Config, HostConfig: insp.HostConfig}
-	for i := len(read) - 1; i >= 0; i-- {
-		if t := req.MountTargetOver(read[i]); t != "" {
-			return f, fmt.Errorf("the user files are reached through %s, on the container's mount at %s, which the container can change: the identity cannot be judged", read[i], t)
+	over := func(p string) string {
+		if t := req.MountTargetOver(p); t != "" {
+			return t
 		}
+		// What the engine really mounted: --volumes-from's too.
+		for _, m := range insp.Mounts {
+			if d := path.Clean(m.Destination); p == d || strings.HasPrefix(p, d+"/") {
+				return d
+			}
+		}
+		return ""
+	}
+	if p, t := mountOnRoute(read, over); t != "" {
+		return f, fmt.Errorf("the user files are reached through %s, on the container's mount at %s, which the container can change: the identity cannot be judged", p, t)
 	}
 	return f, nil
 }
@@ -62,12 +73,22 @@ func readUserFilesAt(ctx context.Context, e Engine, id string) (policy.UserFiles
 	// The engine reads the files from the image's layers, runc through
 	// the container's mounts: a route into a mount the engine adds to
 	// every container (/dev/shm is world-writable) lets the two differ.
-	for i := len(read) - 1; i >= 0; i-- { // the deepest path names the route best
-		if t := policy.EngineMountOver(read[i]); t != "" {
-			return f, read, fmt.Errorf("the user files are reached through %s, in the mount the engine adds at %s, which the container can change: the identity cannot be judged", read[i], t)
-		}
+	if p, t := mountOnRoute(read, policy.EngineMountOver); t != "" {
+		return f, read, fmt.Errorf("the user files are reached through %s, in the mount the engine adds at %s, which the container can change: the identity cannot be judged", p, t)
 	}
 	return f, read, nil
+}
+
+// mountOnRoute returns the deepest path of route (it names the route
+// best) that lies on a mount, and that mount's target, as over finds it;
+// "", "" when none does.
+func mountOnRoute(route []string, over func(string) string) (string, string) {
+	for i := len(route) - 1; i >= 0; i-- {
+		if t := over(route[i]); t != "" {
+			return route[i], t
+		}
+	}
+	return "", ""
 }
 
 // readContainerFile resolves p component by component (a symlinked /etc

@@ -107,11 +107,7 @@ func (j *execJudge) writableRoot() {
 	if !j.facts.WritableRoot || (j.p.AllowRoot && j.p.AllowRootGroup) {
 		return
 	}
-	key := "allow_root: false"
-	if j.p.AllowRoot {
-		key = "allow_root_group: false"
-	}
-	j.refuse("exec into a container with a writable root file system", key, WritableRootWhy)
+	j.refuse("exec into a container with a writable root file system", rootRefusedKey(j.p), WritableRootWhy)
 }
 
 // user refuses a -u that is uid 0 or group 0 however it is spelled or

@@ -10,6 +10,8 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
+
+	"github.com/hardrun/hardrun/profiles"
 )
 
 // judgeFilesystem: the read-only root and its tmpfs, binds (-v and --mount),
@@ -115,11 +117,16 @@ func (e *evaluation) judgeWritableRoot() {
 	if e.p.ReadOnly || e.hc.ReadonlyRootfs || (e.p.AllowRoot && e.p.AllowRootGroup) {
 		return // read_only: true made it read-only, or refused --read-only=false
 	}
-	key := "allow_root: false"
-	if e.p.AllowRoot {
-		key = "allow_root_group: false"
+	e.refuse(itemAs(FieldReadonlyRootfs, "a writable root file system"), rootRefusedKey(e.p), WritableRootWhy)
+}
+
+// rootRefusedKey names the key that refuses root: allow_root, else
+// allow_root_group.
+func rootRefusedKey(p *profiles.Profile) string {
+	if p.AllowRoot {
+		return "allow_root_group: false"
 	}
-	e.refuse(itemAs(FieldReadonlyRootfs, "a writable root file system"), key, WritableRootWhy)
+	return "allow_root: false"
 }
 
 // WritableRootWhy is why a container whose root file system is writable
